@@ -1,0 +1,34 @@
+package model
+
+// LayerInventory is what the extractors found in one layer. It is the unit
+// stored in the layer cache, so it depends only on the layer's content and
+// the extractor set.
+type LayerInventory struct {
+	DiffID Digest `json:"diffId"`
+	// Files holds one entry per file that an extractor consumed.
+	Files []FileResult `json:"files,omitempty"`
+	// Whiteouts are paths this layer deletes from the layers below it
+	// (".wh.<name>" entries), as cleaned, slash-separated paths without a
+	// leading slash.
+	Whiteouts []string `json:"whiteouts,omitempty"`
+	// OpaqueDirs are directories whose lower-layer contents this layer hides
+	// (".wh..wh..opq" entries).
+	OpaqueDirs []string `json:"opaqueDirs,omitempty"`
+	// Status lists the problems met while reading the layer.
+	Status []Status `json:"status,omitempty"`
+}
+
+// FileResult is the result of one extractor on one file of a layer.
+type FileResult struct {
+	Path      string     `json:"path"`
+	Extractor string     `json:"extractor"`
+	Packages  []Package  `json:"packages,omitempty"`
+	OS        *OSRelease `json:"os,omitempty"`
+}
+
+// Inventory is the squashed view of an artifact: what a container started
+// from the image would see.
+type Inventory struct {
+	OS       *OSRelease `json:"os,omitempty"`
+	Packages []Package  `json:"packages"`
+}
