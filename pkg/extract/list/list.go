@@ -1,0 +1,18 @@
+// Package list names drydock's extractors: an explicit list, not a registry.
+package list
+
+import (
+	"github.com/drydockhq/drydock/pkg/extract"
+	"github.com/drydockhq/drydock/pkg/extract/apk"
+	"github.com/drydockhq/drydock/pkg/extract/dpkg"
+	"github.com/drydockhq/drydock/pkg/extract/osrelease"
+)
+
+// Default returns every extractor, in a stable order.
+func Default() extract.Set {
+	return extract.Set{
+		osrelease.New(),
+		dpkg.New(),
+		apk.New(),
+	}
+}
