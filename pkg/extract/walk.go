@@ -122,7 +122,8 @@ func (w *walker) entry(ctx context.Context, tr *tar.Reader, hdr *tar.Header) err
 		return nil
 	}
 	switch hdr.Typeflag {
-	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse: //nolint:staticcheck // TypeRegA still appears in old layers
+	//lint:ignore SA1019 old layers still carry TypeRegA entries
+	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		w.regular[p] = true
 		return w.file(ctx, tr, hdr, p)
 	case tar.TypeLink:
