@@ -121,8 +121,8 @@ func TestBrokenInputs(t *testing.T) {
 	emptyDir := filepath.Join(dir, "emptydir")
 	os.Mkdir(emptyDir, 0o755)
 	for _, tt := range []struct{ ref, want string }{
-		{notTar, "reading docker-archive manifest.json"},
-		{gzTrunc, "manifest.json"},
+		{notTar, "reading docker-archive"},
+		{gzTrunc, "reading docker-archive"},
 		{bad, "manifest.json"},
 		{emptyDir, "without an oci-layout file"},
 		{"oci:" + emptyDir, "reading OCI layout"},
