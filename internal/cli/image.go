@@ -63,12 +63,14 @@ func (f *outputFlags) register(cmd *cobra.Command, def string, formats []string)
 func (a *app) imageCmd() *cobra.Command {
 	var (
 		imf imageFlags
+		vf  vulnFlags
 		out outputFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "image REF",
 		Short: "Scan a container image",
-		Long: `Scan a container image: list its OS packages, layer by layer.
+		Long: `Scan a container image: list its OS packages, layer by layer, and match
+them against the vulnerability DB.
 
 REF is one of:
   docker-archive:PATH[:TAG]   'docker save' output (plain, gzip or zstd)
@@ -78,14 +80,26 @@ REF is one of:
   NAME[:TAG]                  otherwise, an image in a registry`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := parseSeverities(vf.severity); err != nil {
+				return err
+			}
 			r, err := a.scanImage(cmd.Context(), args[0], imf)
 			if err != nil {
 				return err
 			}
-			return a.write(r, out)
+			if !vf.skipVulns {
+				if err := a.matchVulns(cmd.Context(), r, vf, imf.cacheDir); err != nil {
+					return err
+				}
+			}
+			if err := a.write(r, out); err != nil {
+				return err
+			}
+			return gate(r, vf)
 		},
 	}
 	imf.register(cmd, a)
+	vf.register(cmd, a)
 	out.register(cmd, "table", formatNames())
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/drydockhq/drydock/pkg/extract/apk"
 	"github.com/drydockhq/drydock/pkg/extract/dpkg"
 	"github.com/drydockhq/drydock/pkg/extract/osrelease"
+	"github.com/drydockhq/drydock/pkg/extract/rpm"
 )
 
 // Default returns every extractor, in a stable order.
@@ -14,5 +15,6 @@ func Default() extract.Set {
 		osrelease.New(),
 		dpkg.New(),
 		apk.New(),
+		rpm.New(),
 	}
 }

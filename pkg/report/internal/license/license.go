@@ -9,6 +9,7 @@ package license
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -79,6 +80,30 @@ func (e Expression) Ref() string {
 		return ""
 	}
 	return e.root.id
+}
+
+// Refs returns the LicenseRef- identifiers the expression uses (not the
+// DocumentRef-qualified ones, which other documents define), in order of
+// first use.
+func (e Expression) Refs() []string {
+	var out []string
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n == nil {
+			return
+		}
+		if n.op == opNone {
+			if strings.HasPrefix(n.id, RefPrefix) && !slices.Contains(out, n.id) {
+				out = append(out, n.id)
+			}
+			return
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(e.root)
+	return out
 }
 
 // Conjuncts splits the expression at its top-level ANDs:

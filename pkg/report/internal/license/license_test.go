@@ -112,3 +112,13 @@ func TestRefAndConjuncts(t *testing.T) {
 		t.Errorf("ID(apache-2.0) = %q, %v", id, ok)
 	}
 }
+
+func TestRefs(t *testing.T) {
+	e, err := Parse("LicenseRef-a AND (MIT OR LicenseRef-b) AND DocumentRef-x:LicenseRef-c AND LicenseRef-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Refs(); len(got) != 2 || got[0] != "LicenseRef-a" || got[1] != "LicenseRef-b" {
+		t.Errorf("Refs() = %q", got)
+	}
+}
