@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -252,12 +253,11 @@ var stagedDB = sync.OnceValues(func() (string, error) {
 	if len(inputs) == 0 {
 		return "", errors.New("staged vulnerability data not found in " + dir)
 	}
-	tmp, err := os.MkdirTemp("", "drydock-vulndb-test-")
-	if err != nil {
+	if err := os.MkdirAll(stagedDir(), 0o755); err != nil {
 		return "", err
 	}
-	out := filepath.Join(tmp, "vuln.db")
-	_, err = ingest.Build(context.Background(), out, inputs, ingest.Options{})
+	out := filepath.Join(stagedDir(), "vuln.db")
+	_, err := ingest.Build(context.Background(), out, inputs, ingest.Options{})
 	return out, err
 })
 
@@ -273,11 +273,14 @@ func stagedPath(tb testing.TB) string {
 	return p
 }
 
+// stagedDir is where this test binary builds the staged DB.
+func stagedDir() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("drydock-vulndb-test-%d", os.Getpid()))
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if p, err := stagedDB(); err == nil && p != "" {
-		os.RemoveAll(filepath.Dir(p))
-	}
+	os.RemoveAll(stagedDir())
 	os.Exit(code)
 }
 
@@ -329,6 +332,7 @@ func benchDB(b *testing.B) *vulndb.DB {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
+	b.ResetTimer()
 	return db
 }
 
