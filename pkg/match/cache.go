@@ -1,6 +1,7 @@
 package match
 
 import (
+	"hash/maphash"
 	"sync"
 
 	"github.com/drydockhq/drydock/pkg/version"
@@ -24,11 +25,20 @@ const maxCached = 1 << 18
 // versionCache keeps the versions parsed from advisory events, which
 // repeat across packages and across Match calls; parsing them (big
 // integers, regexps) is a large part of the cost of matching. Safe for
-// concurrent use; parsed versions are immutable. (A plain map under a
-// RWMutex: sync.Map boxes the struct key on every lookup.)
+// concurrent use: the map is split in shards, each under its own RWMutex,
+// so that Match's workers rarely wait for each other. Parsed versions are
+// immutable.
 type versionCache struct {
+	seed   maphash.Seed
+	shards [cacheShards]cacheShard
+}
+
+const cacheShards = 32
+
+type cacheShard struct {
 	mu sync.RWMutex
 	m  map[cacheKey]cacheVal
+	_  [40]byte // keep shards on separate cache lines
 }
 
 type cacheKey struct {
@@ -41,22 +51,27 @@ type cacheVal struct {
 	err error
 }
 
+func newVersionCache() *versionCache {
+	return &versionCache{seed: maphash.MakeSeed()}
+}
+
 func (c *versionCache) parse(sch version.Scheme, s string) (version.Version, error) {
 	k := cacheKey{sch, s}
-	c.mu.RLock()
-	cv, ok := c.m[k]
-	c.mu.RUnlock()
+	sh := &c.shards[maphash.String(c.seed, s)%cacheShards]
+	sh.mu.RLock()
+	cv, ok := sh.m[k]
+	sh.mu.RUnlock()
 	if ok {
 		return cv.v, cv.err
 	}
 	v, err := sch.Parse(s)
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = make(map[cacheKey]cacheVal)
+	sh.mu.Lock()
+	if sh.m == nil {
+		sh.m = make(map[cacheKey]cacheVal)
 	}
-	if len(c.m) < maxCached {
-		c.m[k] = cacheVal{v, err}
+	if len(sh.m) < maxCached/cacheShards {
+		sh.m[k] = cacheVal{v, err}
 	}
-	c.mu.Unlock()
+	sh.mu.Unlock()
 	return v, err
 }

@@ -61,7 +61,7 @@ func New(store vulndb.Store, opts Options) *Matcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Matcher{store: store, opts: opts, log: log, versions: &versionCache{}}
+	return &Matcher{store: store, opts: opts, log: log, versions: newVersionCache()}
 }
 
 // query is what is looked up for one package: the ecosystem as stored

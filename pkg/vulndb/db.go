@@ -14,6 +14,7 @@ import (
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // cacheEntries is how many decoded advisories a DB keeps.
@@ -62,7 +63,7 @@ func Open(path string) (*DB, error) {
 	}
 	bdb, err := bolt.Open(path, 0, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second, NoStatistics: true})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("opening vulnerability DB %s: file is locked by a writer: %w", path, err)
 		}
 		return nil, fmt.Errorf("opening vulnerability DB %s: %w: %w", path, ErrCorrupt, err)
