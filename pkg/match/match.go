@@ -258,25 +258,7 @@ func queryFor(p *model.Package) (query, bool) {
 // ecosystemForType is the ecosystem of a language package that has none
 // recorded. OS packages have none without a release: they are not matched.
 func ecosystemForType(t model.PackageType) model.Ecosystem {
-	switch t {
-	case model.TypeGolang:
-		return model.EcoGo
-	case model.TypeNPM:
-		return model.EcoNPM
-	case model.TypePyPI:
-		return model.EcoPyPI
-	case model.TypeMaven:
-		return model.EcoMaven
-	case model.TypeGem:
-		return model.EcoRubyGems
-	case model.TypeCargo:
-		return model.EcoCrates
-	case model.TypeComposer:
-		return model.EcoPackagist
-	case model.TypeNuGet:
-		return model.EcoNuGet
-	}
-	return ""
+	return model.LanguageEcosystem(t)
 }
 
 // isKernelSource reports whether a Debian or Ubuntu source package is a

@@ -173,7 +173,7 @@ func For(p model.Package, osr *model.OSRelease) string {
 }
 
 func forOS(p model.Package, osr *model.OSRelease) *packageurl.PackageURL {
-	if osr != nil && !osMatchesType(osr.ID, p.Type) {
+	if osr != nil && !model.OSHasType(osr.ID, p.Type) {
 		osr = nil
 	}
 	ns, distro := "", ""
@@ -242,19 +242,6 @@ func upstream(p model.Package, bareVersion string) string {
 	return ""
 }
 
-// osMatchesType reports whether packages of type t belong to the distribution id.
-func osMatchesType(id string, t model.PackageType) bool {
-	switch id {
-	case "debian", "ubuntu":
-		return t == model.TypeDeb
-	case "alpine":
-		return t == model.TypeAPK
-	case "":
-		return false
-	}
-	return t == model.TypeRPM
-}
-
 func defaultNamespace(t model.PackageType) string {
 	switch t {
 	case model.TypeDeb:
@@ -300,63 +287,12 @@ func fromEcosystem(eco model.Ecosystem) (ns, distro string) {
 func Ecosystem(t model.PackageType, osr *model.OSRelease) model.Ecosystem {
 	switch t {
 	case model.TypeDeb, model.TypeAPK, model.TypeRPM:
-		if osr == nil || !osMatchesType(osr.ID, t) {
+		if osr == nil || !model.OSHasType(osr.ID, t) {
 			return ""
 		}
-		return osEcosystem(osr)
-	case model.TypeGolang:
-		return model.EcoGo
-	case model.TypeNPM:
-		return model.EcoNPM
-	case model.TypePyPI:
-		return model.EcoPyPI
-	case model.TypeMaven:
-		return model.EcoMaven
-	case model.TypeGem:
-		return model.EcoRubyGems
-	case model.TypeCargo:
-		return model.EcoCrates
-	case model.TypeComposer:
-		return model.EcoPackagist
-	case model.TypeNuGet:
-		return model.EcoNuGet
+		return model.OSEcosystem(osr)
 	}
-	return ""
-}
-
-// osEcosystem mirrors extract.OSEcosystem (which purl cannot import).
-func osEcosystem(osr *model.OSRelease) model.Ecosystem {
-	parts := strings.SplitN(osr.VersionID, ".", 3)
-	major, minor := parts[0], ""
-	if len(parts) > 1 {
-		minor = parts[1]
-	}
-	with := func(eco model.Ecosystem, release string) model.Ecosystem {
-		if release == "" {
-			return eco
-		}
-		return eco + ":" + model.Ecosystem(release)
-	}
-	switch strings.ToLower(osr.ID) {
-	case "debian":
-		return with(model.EcoDebian, major)
-	case "ubuntu":
-		return with(model.EcoUbuntu, osr.VersionID)
-	case "alpine":
-		if major == "" || minor == "" {
-			return model.EcoAlpine
-		}
-		return with(model.EcoAlpine, "v"+major+"."+minor)
-	case "almalinux":
-		return with(model.EcoAlmaLinux, major)
-	case "rocky":
-		return with(model.EcoRocky, major)
-	case "rhel", "redhat", "centos":
-		return model.EcoRedHat
-	case "sles", "opensuse-leap", "suse", "opensuse":
-		return with(model.EcoSUSE, osr.VersionID)
-	}
-	return ""
+	return model.LanguageEcosystem(t)
 }
 
 // ForImage returns the package URL of a container image: its repository's

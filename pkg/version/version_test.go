@@ -426,10 +426,20 @@ func FuzzCompare(f *testing.F) {
 }
 
 func BenchmarkCompare(b *testing.B) {
-	for _, sch := range []Scheme{Deb, RPM, SemVer} {
-		b.Run(string(sch), func(b *testing.B) {
-			x := mustParse(b, sch, "1:3.0.11-1~deb12u2")
-			y := mustParse(b, sch, "1:3.0.11-1~deb12u2+b1")
+	pairs := []struct {
+		sch  Scheme
+		a, b string
+	}{
+		{Deb, "3.0.11-1~deb12u2", "3.0.11-1~deb12u2+b1"},
+		{RPM, "1:3.0.7-27.el9", "1:3.0.7-16.el9_2"},
+		{APK, "1.1.22-r3", "1.1.22-r2"},
+		{SemVer, "0.17.0", "0.0.0-20230310195148-d3bfd1a8f9c5"},
+		{PEP440, "2.31.0", "2.3.0"},
+		{Maven, "2.14.1", "2.0-beta9"},
+	}
+	for _, p := range pairs {
+		b.Run(string(p.sch), func(b *testing.B) {
+			x, y := mustParse(b, p.sch, p.a), mustParse(b, p.sch, p.b)
 			for b.Loop() {
 				x.Compare(y)
 			}
