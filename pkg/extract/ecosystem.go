@@ -6,10 +6,6 @@ import (
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
-// OSEcosystem returns the OSV ecosystem of the OS packages of a release; see
-// model.OSEcosystem.
-func OSEcosystem(osr *model.OSRelease) model.Ecosystem { return model.OSEcosystem(osr) }
-
 // osIDForType is the distribution assumed for OS packages when the image has
 // no release file.
 var osIDForType = map[model.PackageType]string{
@@ -29,7 +25,7 @@ func Finalize(inv *model.Inventory) {
 			break
 		}
 	}
-	eco := OSEcosystem(inv.OS)
+	eco := model.OSEcosystem(inv.OS)
 	for i := range inv.Packages {
 		p := &inv.Packages[i]
 		if p.Ecosystem != "" {
@@ -40,7 +36,7 @@ func Finalize(inv *model.Inventory) {
 			if inv.OS != nil && model.OSHasType(inv.OS.ID, p.Type) {
 				p.Ecosystem = eco
 			} else if id := osIDForType[p.Type]; id != "" {
-				p.Ecosystem = OSEcosystem(&model.OSRelease{ID: id})
+				p.Ecosystem = model.OSEcosystem(&model.OSRelease{ID: id})
 			}
 		}
 	}
