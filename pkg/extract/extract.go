@@ -69,6 +69,10 @@ type ReadAtSeeker interface {
 type Result struct {
 	Packages []model.Package
 	OS       *model.OSRelease
+	// Warnings are problems with parts of the file that did not stop the
+	// extractor (a nested archive over the depth limit, a garbled entry of
+	// a lock file). The walker records each as a status of the scan.
+	Warnings []string
 }
 
 // ErrNotSupported is returned (wrapped) by an extractor for a file it asked for

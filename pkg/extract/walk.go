@@ -202,6 +202,9 @@ func (w *walker) run(ctx context.Context, wanted Set, p string, info fs.FileInfo
 			w.consumed(Set{e}, p)
 			continue
 		}
+		for _, msg := range res.Warnings {
+			w.inv.Status = append(w.inv.Status, model.Status{Source: e.Name(), Layer: w.inv.DiffID, Path: p, Message: msg})
+		}
 		for i := range res.Packages {
 			pkg := &res.Packages[i]
 			pkg.FoundBy = e.Name()

@@ -88,6 +88,33 @@ type Package struct {
 	Locations []Location `json:"locations,omitempty"`
 	// FoundBy is the name of the extractor that found the package.
 	FoundBy string `json:"foundBy,omitempty"`
+	// Relation says whether the project that declares the package depends
+	// on it directly or through another package, where the source tells.
+	Relation Relation `json:"relation,omitempty"`
+	// Dev marks a dependency needed only to develop or test the project
+	// (npm devDependencies, Poetry's dev group, ...). Scans can exclude them.
+	Dev bool `json:"dev,omitempty"`
+	// Mitigations are changes found in the package that defuse known flaws,
+	// e.g. a log4j-core jar without JndiLookup.class. The matcher still
+	// reports the flaws, with the mitigation as a note.
+	Mitigations []Mitigation `json:"mitigations,omitempty"`
+}
+
+// Relation is how a declared dependency is reached.
+type Relation string
+
+// Relations.
+const (
+	RelationDirect   Relation = "direct"
+	RelationIndirect Relation = "indirect"
+)
+
+// Mitigation is a change found in a package that defuses some of its flaws.
+type Mitigation struct {
+	// IDs are the advisory IDs (CVE, GHSA, ...) the mitigation applies to.
+	IDs []string `json:"ids"`
+	// Note says what was found, for the finding ("JndiLookup.class removed").
+	Note string `json:"note"`
 }
 
 // SourcePackage names the source package of a binary package.
