@@ -87,6 +87,9 @@ REF is one of:
 			if err != nil {
 				return err
 			}
+			if !vf.includeDev {
+				dropDev(&r.Inventory)
+			}
 			if !vf.skipVulns {
 				if err := a.matchVulns(cmd.Context(), r, vf, imf.cacheDir); err != nil {
 					return err

@@ -28,6 +28,7 @@ type vulnFlags struct {
 	exitCode      int
 	ignoreUnfixed bool
 	kernelHeaders bool
+	includeDev    bool
 }
 
 func (f *vulnFlags) register(cmd *cobra.Command, a *app) {
@@ -37,6 +38,7 @@ func (f *vulnFlags) register(cmd *cobra.Command, a *app) {
 	fl.StringSliceVar(&f.severity, "severity", nil, "report only these severities (UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL)")
 	fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this code when a reported vulnerability remains (0: never)")
 	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "leave out vulnerabilities that have no fixed version")
+	fl.BoolVar(&f.includeDev, "include-dev-deps", false, "keep development-only dependencies (npm devDependencies, ...) in the inventory and the findings")
 	fl.BoolVar(&f.kernelHeaders, "include-kernel-headers", false, "also count findings on kernel packages (linux-libc-dev); suppressed by default, see docs")
 }
 

@@ -20,6 +20,12 @@ import (
 // is skipped with a status, which defuses sparse-file and decompression bombs.
 const DefaultMaxFileSize = 256 << 20
 
+// maxKeptBytes bounds the file contents a walk keeps for hard links that may
+// follow in the same layer. Package databases are small; jars and binaries
+// beyond the budget are not kept, and a later hard link to one of them is
+// reported as not read.
+const maxKeptBytes = 128 << 20
+
 // WalkOptions tunes Walk.
 type WalkOptions struct {
 	// MaxFileSize caps the size of a file handed to an extractor; 0 means
@@ -72,12 +78,14 @@ func Walk(ctx context.Context, r io.Reader, diffID model.Digest, set Set, opts W
 }
 
 type walker struct {
-	set     Set
-	opts    WalkOptions
-	inv     *model.LayerInventory
-	kept    map[string][]byte // content of files read for extractors, for hard links
-	regular map[string]bool   // every regular file seen in this layer
-	tmp     string
+	set  Set
+	opts WalkOptions
+	inv  *model.LayerInventory
+	kept map[string][]byte // content of files read for extractors, for hard links
+	// keptBytes is the size of kept, bounded by maxKeptBytes.
+	keptBytes int64
+	regular   map[string]bool // every regular file seen in this layer
+	tmp       string
 }
 
 func (w *walker) status(p, msg string) {
@@ -187,7 +195,10 @@ func (w *walker) file(ctx context.Context, tr *tar.Reader, hdr *tar.Header, p st
 		}
 		return err
 	}
-	w.kept[p] = data
+	if w.keptBytes+int64(len(data)) <= maxKeptBytes {
+		w.kept[p] = data
+		w.keptBytes += int64(len(data))
+	}
 	w.run(ctx, wanted, p, info, data)
 	return nil
 }

@@ -178,6 +178,12 @@ func (m *Matcher) Match(ctx context.Context, inv *model.Inventory) ([]model.Vuln
 			if it.kern {
 				v.Suppressed = kernel
 			}
+			if note := mitigation(it.pkg, &v); note != "" {
+				if v.Note != "" {
+					v.Note += "; "
+				}
+				v.Note += note
+			}
 			out = append(out, v)
 		}
 	}
@@ -444,4 +450,21 @@ func firstPath(p *model.Package) string {
 		return ""
 	}
 	return p.Locations[0].Path
+}
+
+// mitigation returns the note of the package's mitigations that name the
+// finding's flaw, or "". A mitigated flaw stays a finding: the mitigation
+// is a fact found in the image (a class removed), for a person to weigh,
+// not a fix.
+func mitigation(p *model.Package, v *model.Vulnerability) string {
+	var notes []string
+	for _, m := range p.Mitigations {
+		for _, id := range m.IDs {
+			if id == v.ID || slices.Contains(v.Aliases, id) {
+				notes = append(notes, "mitigated: "+m.Note)
+				break
+			}
+		}
+	}
+	return strings.Join(notes, "; ")
 }

@@ -669,3 +669,30 @@ func TestParallel(t *testing.T) {
 		t.Errorf("cancelled: err = %v", err)
 	}
 }
+
+// TestMitigation: a log4j-core jar without JndiLookup.class still has its
+// Log4Shell findings, with the mitigation as a note; other flaws of the
+// same package get no note.
+func TestMitigation(t *testing.T) {
+	m := New(realStore(t), Options{})
+	p := lang("Maven", model.TypeMaven, "org.apache.logging.log4j:log4j-core", "2.14.1")
+	p.Mitigations = []model.Mitigation{{IDs: []string{"CVE-2021-44228", "CVE-2021-45046"}, Note: "JndiLookup.class removed"}}
+	got := matchOne(t, m, p)
+	for id, want := range map[string]string{
+		"CVE-2021-44228": "mitigated: JndiLookup.class removed",
+		"CVE-2021-45046": "mitigated: JndiLookup.class removed",
+		"CVE-2021-44832": "",
+	} {
+		v := find(got, id)
+		if v == nil {
+			t.Errorf("%s: not reported", id)
+			continue
+		}
+		if v.Note != want {
+			t.Errorf("%s: note %q, want %q", id, v.Note, want)
+		}
+		if v.Suppressed != nil {
+			t.Errorf("%s: suppressed %+v; a mitigation is a note, not a suppression", id, v.Suppressed)
+		}
+	}
+}

@@ -118,6 +118,28 @@ func (s *Scanner) Scan(ctx context.Context, img image.Image) (*model.Report, err
 	return r, nil
 }
 
+// ScanDir reads a directory tree — a source tree or an unpacked root file
+// system — and returns its report. Directories are not cached: unlike a
+// layer, a tree has no content address.
+func (s *Scanner) ScanDir(ctx context.Context, dir string) (*model.Report, error) {
+	start := time.Now()
+	linv, err := extract.WalkDir(ctx, dir, s.cfg.Extractors, s.cfg.Walk)
+	if err != nil {
+		return nil, err
+	}
+	inv := extract.Squash([]*model.LayerInventory{linv})
+	extract.Finalize(&inv)
+	s.cfg.Logger.Debug("directory scanned", "dir", dir, "files", len(linv.Files), "took", time.Since(start))
+	return &model.Report{
+		SchemaVersion: model.SchemaVersion,
+		CreatedAt:     s.cfg.Now().UTC(),
+		Tool:          model.Tool{Name: "drydock", Version: s.cfg.ToolVersion},
+		Artifact:      model.Artifact{Name: dir, Type: model.ArtifactFilesystem},
+		Inventory:     inv,
+		Status:        linv.Status,
+	}, nil
+}
+
 func platform(os, arch, variant string) string {
 	if os == "" {
 		return ""
