@@ -223,5 +223,6 @@ func (a *app) dbCmd() *cobra.Command {
 		},
 	}
 	cmd.AddCommand(build, status)
+	cmd.AddCommand(a.dbDistCmds(func() string { return a.dbPath(dbFlag, cacheDir) })...)
 	return cmd
 }
