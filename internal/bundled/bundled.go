@@ -4,12 +4,16 @@
 package bundled
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/drydockhq/drydock/pkg/model"
 )
 
 //go:embed data/*.zip data/README.md
@@ -37,4 +41,47 @@ func Write(dir string) ([]string, error) {
 		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// Stale reports whether a DB built from sources was built from an older
+// bundled data set: every source is a bundled file, but the names or
+// checksums differ from this binary's. Such a DB is rebuilt on first use;
+// a DB built from any other data is never touched.
+func Stale(sources []model.DBSource) bool {
+	entries, err := fs.ReadDir(data, "data")
+	if err != nil {
+		return false
+	}
+	current := map[string]string{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".zip") {
+			continue
+		}
+		b, err := data.ReadFile("data/" + e.Name())
+		if err != nil {
+			return false
+		}
+		sum := sha256.Sum256(b)
+		current[e.Name()] = hex.EncodeToString(sum[:])
+	}
+	same := len(sources) == len(current)
+	for _, s := range sources {
+		sum, ok := current[s.Name]
+		if !ok && !isBundledName(s.Name) {
+			return false // built from other data
+		}
+		if !ok || sum != s.SHA256 {
+			same = false
+		}
+	}
+	return len(sources) > 0 && !same
+}
+
+// isBundledName recognises the names bundled data sets have had.
+func isBundledName(name string) bool {
+	switch name {
+	case "osv-debian12-subset.zip", "alpine-secdb-v3.10-v3.11.zip", "osv-lang-subset.zip":
+		return true
+	}
+	return false
 }

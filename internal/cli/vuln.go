@@ -66,6 +66,18 @@ func (a *app) openDB(ctx context.Context, p string, explicit bool) (*vulndb.DB, 
 	if err != nil {
 		return nil, fmt.Errorf("opening vulnerability DB: %w", err)
 	}
+	if explicit {
+		return db, nil
+	}
+	if info, err := db.Info(ctx); err == nil && bundled.Stale(info.Sources) {
+		db.Close()
+		if err := a.buildBundled(ctx, p); err != nil {
+			return nil, err
+		}
+		if db, err = vulndb.Open(p); err != nil {
+			return nil, fmt.Errorf("opening vulnerability DB: %w", err)
+		}
+	}
 	return db, nil
 }
 
@@ -82,7 +94,7 @@ func (a *app) buildBundled(ctx context.Context, p string) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return fmt.Errorf("creating DB dir: %w", err)
 	}
-	fmt.Fprintf(a.env.Stderr, "drydock: no vulnerability DB yet: building %s from the bundled data (a small subset: Debian 12, Alpine 3.10-3.11); run 'drydock db build' for full data\n", p)
+	fmt.Fprintf(a.env.Stderr, "drydock: no vulnerability DB yet: building %s from the bundled data (a small subset: Debian 12, Alpine 3.10-3.11, and a few npm, Maven, Go and PyPI packages); run 'drydock db build' for full data\n", p)
 	if _, err := ingest.Build(ctx, p, inputs, ingest.Options{Logger: a.logger}); err != nil {
 		return fmt.Errorf("building the bundled DB: %w", err)
 	}
