@@ -69,6 +69,10 @@ type ReadAtSeeker interface {
 type Result struct {
 	Packages []model.Package
 	OS       *model.OSRelease
+	// Licenses are declared by a file that documents a package recorded
+	// elsewhere (usr/share/doc/PKG/copyright for dpkg); Squash attaches
+	// them to that package.
+	Licenses []string
 	// Warnings are problems with parts of the file that did not stop the
 	// extractor (a nested archive over the depth limit, a garbled entry of
 	// a lock file). The walker records each as a status of the scan.

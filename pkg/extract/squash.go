@@ -19,6 +19,7 @@ var releaseFiles = []string{"etc/os-release", "usr/lib/os-release"}
 func Squash(layers []*model.LayerInventory) model.Inventory {
 	var inv model.Inventory
 	var osCands []*model.FileResult
+	docLicenses := map[string][]string{}
 	for i, l := range layers {
 		for fi := range l.Files {
 			f := &l.Files[fi]
@@ -27,6 +28,9 @@ func Squash(layers []*model.LayerInventory) model.Inventory {
 			}
 			if f.OS != nil {
 				osCands = append(osCands, f)
+			}
+			if len(f.Licenses) > 0 {
+				docLicenses[f.Path] = f.Licenses
 			}
 			for _, p := range f.Packages {
 				p.Locations = slices.Clone(p.Locations)
@@ -46,8 +50,21 @@ func Squash(layers []*model.LayerInventory) model.Inventory {
 		osr := *osCands[0].OS
 		inv.OS = &osr
 	}
+	for i := range inv.Packages {
+		p := &inv.Packages[i]
+		if p.Type == model.TypeDeb && len(p.Licenses) == 0 {
+			p.Licenses = docLicenses[DebianCopyrightPath(p.Name)]
+		}
+	}
 	slices.SortFunc(inv.Packages, ComparePackages)
 	return inv
+}
+
+// DebianCopyrightPath is where a Debian package documents its licences:
+// usr/share/doc/NAME/copyright (NAME without an ":arch" qualifier).
+func DebianCopyrightPath(name string) string {
+	name, _, _ = strings.Cut(name, ":")
+	return "usr/share/doc/" + name + "/copyright"
 }
 
 // ComparePackages orders packages by type, name, version and first location.

@@ -226,7 +226,7 @@ func (w *walker) run(ctx context.Context, wanted Set, p string, info fs.FileInfo
 				pkg.Locations[j].Layer = w.inv.DiffID
 			}
 		}
-		w.inv.Files = append(w.inv.Files, model.FileResult{Path: p, Extractor: e.Name(), Packages: res.Packages, OS: res.OS})
+		w.inv.Files = append(w.inv.Files, model.FileResult{Path: p, Extractor: e.Name(), Packages: res.Packages, OS: res.OS, Licenses: res.Licenses})
 	}
 }
 

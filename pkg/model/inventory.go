@@ -24,6 +24,9 @@ type FileResult struct {
 	Extractor string     `json:"extractor"`
 	Packages  []Package  `json:"packages,omitempty"`
 	OS        *OSRelease `json:"os,omitempty"`
+	// Licenses are declared by a file that documents a package found
+	// elsewhere (a Debian copyright file); squashing attaches them.
+	Licenses []string `json:"licenses,omitempty"`
 }
 
 // Inventory is the squashed view of an artifact: what a container started

@@ -2,6 +2,7 @@ package scan_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -12,9 +13,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/drydockhq/drydock/internal/imagetest"
+	"github.com/drydockhq/drydock/pkg/extract"
+	"github.com/drydockhq/drydock/pkg/extract/dpkg"
 	"github.com/drydockhq/drydock/pkg/extract/list"
 	"github.com/drydockhq/drydock/pkg/image"
 	"github.com/drydockhq/drydock/pkg/layercache"
@@ -135,8 +139,38 @@ func TestBookwormMatchesDpkg(t *testing.T) {
 			if len(r.Status) != 0 {
 				t.Errorf("unexpected status: %v", r.Status)
 			}
+			checkLicenses(t, filepath.Join(dir, "rootfs-curl"), r.Inventory.Packages)
 		})
 	}
+}
+
+// checkLicenses compares each package's licences with its copyright file in
+// the image's root file system: a package whose usr/share/doc/NAME is a
+// real directory with a copyright file has exactly that file's licences.
+func checkLicenses(t *testing.T, rootfs string, pkgs []model.Package) {
+	t.Helper()
+	with := 0
+	for _, p := range pkgs {
+		f := filepath.Join(rootfs, extract.DebianCopyrightPath(p.Name))
+		var want []string
+		if fi, err := os.Lstat(filepath.Dir(f)); err == nil && fi.IsDir() {
+			if b, err := os.ReadFile(f); err == nil {
+				if want, err = dpkg.ParseCopyright(context.Background(), bytes.NewReader(b)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if diff := cmp.Diff(want, p.Licenses, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s licences (-copyright file +drydock):\n%s", p.Name, diff)
+		}
+		if len(p.Licenses) > 0 {
+			with++
+		}
+	}
+	if with < len(pkgs)/2 {
+		t.Errorf("only %d of %d packages have licences", with, len(pkgs))
+	}
+	t.Logf("%d of %d packages have licences from their copyright files", with, len(pkgs))
 }
 
 // TestLayerCache proves that a second scan reads no layer and that an image

@@ -14,6 +14,7 @@ func Default() extract.Set {
 	return extract.Set{
 		osrelease.New(),
 		dpkg.New(),
+		dpkg.NewCopyright(),
 		apk.New(),
 		rpm.New(),
 	}
