@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times, on the same image in one run: `gzip -dc` of its layers (the physical
 # floor of reading them), drydock cold (empty layer cache) and drydock warm
-# (everything cached). Prints the best of N runs of each and the ratios.
+# (everything cached), without vulnerability matching (see pkg/match benchmarks).
+# Prints the best of N runs of each and the ratios.
 #
 #   bench/scan.sh [IMAGE.tar] [RUNS]    (default: testdata/images/out/bookworm.tar, 5 runs)
 set -euo pipefail
@@ -29,12 +30,12 @@ best() { # best CMD...: best wall time in ms over $runs runs
   echo "$b"
 }
 floor() { for l in $layers; do gzip -dc "$work/x/$l" >/dev/null; done; }
-cold() { rm -rf "$work/cache"; "$work/drydock" image -q --cache-dir "$work/cache" -f json "$img"; }
-warm() { "$work/drydock" image -q --cache-dir "$work/cache" -f json "$img"; }
+cold() { rm -rf "$work/cache"; "$work/drydock" image -q --skip-vulns --cache-dir "$work/cache" -f json "$img"; }
+warm() { "$work/drydock" image -q --skip-vulns --cache-dir "$work/cache" -f json "$img"; }
 
-n=$("$work/drydock" image -q --no-cache -f json "$img" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["inventory"]["packages"]))')
+n=$("$work/drydock" image -q --skip-vulns --no-cache -f json "$img" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["inventory"]["packages"]))')
 f=$(best floor); c=$(best cold); cold >/dev/null; w=$(best warm)
-rss=$( { /usr/bin/time -f '%M' "$work/drydock" image -q --no-cache -f json "$img" >/dev/null; } 2>&1 | tail -1 )
+rss=$( { /usr/bin/time -f '%M' "$work/drydock" image -q --skip-vulns --no-cache -f json "$img" >/dev/null; } 2>&1 | tail -1 )
 size=$(du -b "$img" | cut -f1)
 echo "image: $img ($((size / 1048576)) MiB, $n packages, $(nproc) cores, $(go version | cut -d' ' -f3))"
 printf 'gzip -dc floor: %6d ms\n' "$f"
