@@ -110,6 +110,7 @@ REF is one of:
 func (a *app) sbomCmd() *cobra.Command {
 	var (
 		imf   imageFlags
+		vf    vulnFlags
 		out   outputFlags
 		input string
 	)
@@ -119,7 +120,8 @@ func (a *app) sbomCmd() *cobra.Command {
 		Long: `Write the software bill of materials (SBOM) of an image.
 
 With --input, read an SBOM (CycloneDX JSON, SPDX JSON or drydock JSON) instead
-of an image, e.g. to convert it or to scan it later.`,
+of an image and scan its packages for vulnerabilities (the output defaults to a
+table; --skip-vulns and -f cyclonedx|spdx-json convert it instead).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var (
@@ -130,7 +132,24 @@ of an image, e.g. to convert it or to scan it later.`,
 			case input != "" && len(args) > 0:
 				return usageError{fmt.Errorf("give an image or --input, not both")}
 			case input != "":
-				r, err = readSBOM(input)
+				if r, err = readSBOM(input); err != nil {
+					return err
+				}
+				if !cmd.Flags().Changed("format") {
+					out.format = "table"
+				}
+				if err := parseSeverities(vf.severity); err != nil {
+					return err
+				}
+				if !vf.skipVulns {
+					if err := a.matchVulns(cmd.Context(), r, vf, imf.cacheDir); err != nil {
+						return err
+					}
+				}
+				if err := a.write(r, out); err != nil {
+					return err
+				}
+				return gate(r, vf)
 			case len(args) == 1:
 				r, err = a.scanImage(cmd.Context(), args[0], imf)
 			default:
@@ -143,6 +162,7 @@ of an image, e.g. to convert it or to scan it later.`,
 		},
 	}
 	imf.register(cmd, a)
+	vf.register(cmd, a)
 	out.register(cmd, defaultSBOMFormat, formatNames())
 	cmd.Flags().StringVarP(&input, "input", "i", "", "read this SBOM file instead of scanning an image")
 	return cmd
