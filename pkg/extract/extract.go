@@ -73,6 +73,10 @@ type Result struct {
 	// elsewhere (usr/share/doc/PKG/copyright for dpkg); Squash attaches
 	// them to that package.
 	Licenses []string
+	// Secrets and PersonalData are what content scanners (secret, PII)
+	// found in the file; their Locations are filled in by the walker.
+	Secrets      []model.Secret
+	PersonalData []model.PersonalData
 	// Warnings are problems with parts of the file that did not stop the
 	// extractor (a nested archive over the depth limit, a garbled entry of
 	// a lock file). The walker records each as a status of the scan.

@@ -226,7 +226,16 @@ func (w *walker) run(ctx context.Context, wanted Set, p string, info fs.FileInfo
 				pkg.Locations[j].Layer = w.inv.DiffID
 			}
 		}
-		w.inv.Files = append(w.inv.Files, model.FileResult{Path: p, Extractor: e.Name(), Packages: res.Packages, OS: res.OS, Licenses: res.Licenses})
+		for i := range res.Secrets {
+			res.Secrets[i].Location = model.Location{Path: p, Layer: w.inv.DiffID}
+		}
+		for i := range res.PersonalData {
+			res.PersonalData[i].Location = model.Location{Path: p, Layer: w.inv.DiffID}
+		}
+		w.inv.Files = append(w.inv.Files, model.FileResult{
+			Path: p, Extractor: e.Name(), Packages: res.Packages, OS: res.OS, Licenses: res.Licenses,
+			Secrets: res.Secrets, PersonalData: res.PersonalData,
+		})
 	}
 }
 

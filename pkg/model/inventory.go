@@ -27,6 +27,9 @@ type FileResult struct {
 	// Licenses are declared by a file that documents a package found
 	// elsewhere (a Debian copyright file); squashing attaches them.
 	Licenses []string `json:"licenses,omitempty"`
+	// Secrets and PersonalData found in the file by content scanners.
+	Secrets      []Secret       `json:"secrets,omitempty"`
+	PersonalData []PersonalData `json:"personalData,omitempty"`
 }
 
 // Inventory is the squashed view of an artifact: what a container started

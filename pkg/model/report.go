@@ -16,8 +16,13 @@ type Report struct {
 	Inventory     Inventory `json:"inventory"`
 	// Vulnerabilities is nil when vulnerability scanning was not run.
 	Vulnerabilities []Vulnerability `json:"vulnerabilities,omitempty"`
-	DB              *DBInfo         `json:"db,omitempty"`
-	Status          []Status        `json:"status,omitempty"`
+	// Misconfigurations, Secrets and PersonalData are nil when their
+	// scanners were not run.
+	Misconfigurations []Misconfiguration `json:"misconfigurations,omitempty"`
+	Secrets           []Secret           `json:"secrets,omitempty"`
+	PersonalData      []PersonalData     `json:"personalData,omitempty"`
+	DB                *DBInfo            `json:"db,omitempty"`
+	Status            []Status           `json:"status,omitempty"`
 }
 
 // Tool names the program that made the report.

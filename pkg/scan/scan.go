@@ -91,6 +91,7 @@ func (s *Scanner) Scan(ctx context.Context, img image.Image) (*model.Report, err
 	}
 	inv := extract.Squash(invs)
 	extract.Finalize(&inv)
+	secrets, pii := extract.Content(invs)
 
 	r := &model.Report{
 		SchemaVersion: model.SchemaVersion,
@@ -103,7 +104,9 @@ func (s *Scanner) Scan(ctx context.Context, img image.Image) (*model.Report, err
 			ImageID:  img.ID(),
 			RepoTags: img.RepoTags(),
 		},
-		Inventory: inv,
+		Inventory:    inv,
+		Secrets:      secrets,
+		PersonalData: pii,
 	}
 	if cfg := img.Config(); cfg != nil {
 		r.Artifact.Platform = platform(cfg.OS, cfg.Architecture, cfg.Variant)
@@ -129,6 +132,7 @@ func (s *Scanner) ScanDir(ctx context.Context, dir string) (*model.Report, error
 	}
 	inv := extract.Squash([]*model.LayerInventory{linv})
 	extract.Finalize(&inv)
+	secrets, pii := extract.Content([]*model.LayerInventory{linv})
 	s.cfg.Logger.Debug("directory scanned", "dir", dir, "files", len(linv.Files), "took", time.Since(start))
 	return &model.Report{
 		SchemaVersion: model.SchemaVersion,
@@ -136,6 +140,8 @@ func (s *Scanner) ScanDir(ctx context.Context, dir string) (*model.Report, error
 		Tool:          model.Tool{Name: "drydock", Version: s.cfg.ToolVersion},
 		Artifact:      model.Artifact{Name: dir, Type: model.ArtifactFilesystem},
 		Inventory:     inv,
+		Secrets:       secrets,
+		PersonalData:  pii,
 		Status:        linv.Status,
 	}, nil
 }
