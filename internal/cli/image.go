@@ -17,7 +17,11 @@ import (
 	"github.com/drydockhq/drydock/pkg/model"
 	"github.com/drydockhq/drydock/pkg/report"
 	reportjson "github.com/drydockhq/drydock/pkg/report/json"
+	"github.com/drydockhq/drydock/pkg/report/gitlab"
+	"github.com/drydockhq/drydock/pkg/report/junit"
+	"github.com/drydockhq/drydock/pkg/report/sarif"
 	"github.com/drydockhq/drydock/pkg/report/table"
+	"github.com/drydockhq/drydock/pkg/report/template"
 	"github.com/drydockhq/drydock/pkg/scan"
 )
 
@@ -51,13 +55,15 @@ func extractorNames() []string {
 
 // outputFlags say how to write the report.
 type outputFlags struct {
-	format string
-	output string
+	format   string
+	output   string
+	template string
 }
 
 func (f *outputFlags) register(cmd *cobra.Command, def string, formats []string) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", def, "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	cmd.Flags().StringVarP(&f.template, "template", "t", "", "Go text/template file for -f template, or @"+strings.Join(template.BuiltinNames(), ", @")+" for a built-in one")
 }
 
 func (a *app) imageCmd() *cobra.Command {
@@ -235,38 +241,62 @@ func (a *app) scanImage(ctx context.Context, ref string, f imageFlags) (*model.R
 const defaultSBOMFormat = "cyclonedx"
 
 func formatNames() []string {
-	return []string{"table", "json", "cyclonedx", "spdx-json"}
+	return []string{"table", "json", "cyclonedx", "spdx-json", "sarif", "junit", "gitlab", "template"}
 }
 
-// encoder returns the encoder for a format name.
-func (a *app) encoder(name string, w io.Writer) (report.Encoder, error) {
-	switch name {
+// encoder returns the encoder for the output flags.
+func (a *app) encoder(f outputFlags, w io.Writer) (report.Encoder, error) {
+	if f.template != "" && f.format != "template" {
+		return nil, usageError{fmt.Errorf("--template needs -f template")}
+	}
+	switch f.format {
 	case "table":
 		return table.Encoder{Color: isTerminal(w)}, nil
 	case "json":
 		return reportjson.Encoder{}, nil
+	case "sarif":
+		return sarif.Encoder{}, nil
+	case "junit":
+		return junit.Encoder{}, nil
+	case "gitlab":
+		return gitlab.Encoder{DefaultBranchImage: a.env.Getenv("CS_DEFAULT_BRANCH_IMAGE")}, nil
+	case "template":
+		if f.template == "" {
+			return nil, usageError{fmt.Errorf("-f template needs --template FILE")}
+		}
+		if name, ok := strings.CutPrefix(f.template, "@"); ok {
+			return template.Builtin(name)
+		}
+		return template.ParseFile(f.template)
 	}
-	return sbomEncoder(name)
+	return sbomEncoder(f.format)
 }
 
-// write renders the report to the output file or standard output.
+// write renders the report to the output file or standard output. A
+// report that cannot be rendered leaves no output file behind.
 func (a *app) write(r *model.Report, f outputFlags) (err error) {
-	w := a.env.Stdout
-	if f.output != "" {
-		file, err := os.Create(f.output)
+	if f.output == "" {
+		enc, err := a.encoder(f, a.env.Stdout)
 		if err != nil {
-			return fmt.Errorf("creating output: %w", err)
+			return err
 		}
-		defer func() {
-			if cerr := file.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("writing %s: %w", f.output, cerr)
-			}
-		}()
-		w = file
+		return enc.Encode(a.env.Stdout, r)
 	}
-	enc, err := a.encoder(f.format, w)
+	enc, err := a.encoder(f, io.Discard) // a file is never a terminal
 	if err != nil {
 		return err
 	}
-	return enc.Encode(w, r)
+	file, err := os.Create(f.output)
+	if err != nil {
+		return fmt.Errorf("creating output: %w", err)
+	}
+	defer func() {
+		if cerr := file.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("writing %s: %w", f.output, cerr)
+		}
+		if err != nil {
+			os.Remove(f.output)
+		}
+	}()
+	return enc.Encode(file, r)
 }

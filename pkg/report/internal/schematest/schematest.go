@@ -21,6 +21,8 @@ import (
 const (
 	CycloneDX16 = "http://cyclonedx.org/schema/bom-1.6.schema.json"
 	SPDX23      = "http://spdx.org/rdf/terms/2.3"
+	// SARIF210 is the $id ("id", draft-04) of the SARIF 2.1.0 schema.
+	SARIF210 = "https://raw.githubusercontent.com/schemastore/schemastore/master/src/schemas/json/sarif-2.1.0-rtm.5.json"
 )
 
 // file maps the last element of a schema URL to its file in the schema
@@ -36,6 +38,8 @@ func file(base string) (string, bool) {
 		return "cyclonedx-jsf-0.82.schema.json", true
 	case "2.3":
 		return "spdx-2.3.schema.json", true
+	case "sarif-2.1.0-rtm.5.json":
+		return "sarif-2.1.0.schema.json", true
 	}
 	return "", false
 }
@@ -64,7 +68,7 @@ func Dir(t testing.TB) string {
 }
 
 // Validate checks doc against the schema whose root URL is schemaURL
-// (CycloneDX16 or SPDX23), asserting formats too. It skips the test when the
+// (CycloneDX16, SPDX23 or SARIF210), asserting formats too. It skips the test when the
 // schema directory is absent.
 func Validate(t testing.TB, schemaURL string, doc []byte) {
 	t.Helper()
@@ -78,6 +82,30 @@ func Validate(t testing.TB, schemaURL string, doc []byte) {
 	}
 	if err := sch.Validate(inst); err != nil {
 		t.Errorf("document does not validate against %s:\n%v", schemaURL, err)
+	}
+}
+
+// ValidateFile checks doc against the self-contained schema in the file
+// schemaPath (for schemas a package vendors in its own testdata rather than
+// the shared directory), asserting formats too.
+func ValidateFile(t testing.TB, schemaPath string, doc []byte) {
+	t.Helper()
+	abs, err := filepath.Abs(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile(abs)
+	if err != nil {
+		t.Fatalf("compiling schema %s: %v", schemaPath, err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatalf("parsing document: %v", err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("document does not validate against %s:\n%v", schemaPath, err)
 	}
 }
 
