@@ -14,8 +14,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drydockhq/drydock/internal/bundled"
+	"github.com/drydockhq/drydock/pkg/ignore"
 	"github.com/drydockhq/drydock/pkg/match"
 	"github.com/drydockhq/drydock/pkg/model"
+	"github.com/drydockhq/drydock/pkg/vex"
 	"github.com/drydockhq/drydock/pkg/vulndb"
 	"github.com/drydockhq/drydock/pkg/vulndb/ingest"
 )
@@ -29,6 +31,8 @@ type vulnFlags struct {
 	ignoreUnfixed bool
 	kernelHeaders bool
 	includeDev    bool
+	ignoreFile    string
+	vex           []string
 }
 
 func (f *vulnFlags) register(cmd *cobra.Command, a *app) {
@@ -38,6 +42,8 @@ func (f *vulnFlags) register(cmd *cobra.Command, a *app) {
 	fl.StringSliceVar(&f.severity, "severity", nil, "report only these severities (UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL)")
 	fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this code when a reported vulnerability remains (0: never)")
 	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "leave out vulnerabilities that have no fixed version")
+	fl.StringVar(&f.ignoreFile, "ignorefile", "", "ignore file: YAML entries with id, package, reason, expires (default "+ignore.DefaultFile+" in the working directory, if present; a .trivyignore is read too)")
+	fl.StringSliceVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
 	fl.BoolVar(&f.includeDev, "include-dev-deps", false, "keep development-only dependencies (npm devDependencies, ...) in the inventory and the findings")
 	fl.BoolVar(&f.kernelHeaders, "include-kernel-headers", false, "also count findings on kernel packages (linux-libc-dev); suppressed by default, see docs")
 }
@@ -123,7 +129,41 @@ func (a *app) matchVulns(ctx context.Context, r *model.Report, f vulnFlags, cach
 	if vulns == nil {
 		vulns = []model.Vulnerability{}
 	}
+	if err := a.suppress(r, vulns, f); err != nil {
+		return err
+	}
 	r.Vulnerabilities = filterVulns(vulns, f)
+	return nil
+}
+
+// suppress applies VEX statements, then the ignore file, to the findings.
+// A finding keeps the first suppression it gets.
+func (a *app) suppress(r *model.Report, vulns []model.Vulnerability, f vulnFlags) error {
+	var docs []*vex.Document
+	for _, p := range f.vex {
+		d, err := vex.Load(p)
+		if err != nil {
+			return usageError{fmt.Errorf("--vex: %w", err)}
+		}
+		docs = append(docs, d)
+	}
+	if len(docs) > 0 {
+		vex.Merge(docs...).Apply(vulns, vex.Subjects(r.Artifact)...)
+	}
+	path, explicit := f.ignoreFile, f.ignoreFile != ""
+	if !explicit {
+		path = ignore.DefaultFile
+	}
+	ig, err := ignore.Load(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		return nil
+	case err != nil:
+		return usageError{fmt.Errorf("ignore file: %w", err)}
+	}
+	for _, w := range ig.Apply(vulns, time.Now()).Warnings() {
+		r.Status = append(r.Status, model.Status{Source: "ignore-file", Message: w})
+	}
 	return nil
 }
 

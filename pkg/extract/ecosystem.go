@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/drydockhq/drydock/pkg/model"
+	"github.com/drydockhq/drydock/pkg/purl"
 )
 
 // osIDForType is the distribution assumed for OS packages when the image has
@@ -13,8 +14,8 @@ var osIDForType = map[model.PackageType]string{
 	model.TypeAPK: "alpine",
 }
 
-// Finalize completes a squashed inventory: it marks distroless images and
-// gives OS packages their release-scoped ecosystem.
+// Finalize completes a squashed inventory: it marks distroless images, gives
+// OS packages their release-scoped ecosystem and every package its purl.
 func Finalize(inv *model.Inventory) {
 	for _, p := range inv.Packages {
 		if p.Type == model.TypeDeb && len(p.Locations) > 0 && strings.HasPrefix(p.Locations[0].Path, "var/lib/dpkg/status.d/") {
@@ -38,6 +39,11 @@ func Finalize(inv *model.Inventory) {
 			} else if id := osIDForType[p.Type]; id != "" {
 				p.Ecosystem = model.OSEcosystem(&model.OSRelease{ID: id})
 			}
+		}
+	}
+	for i := range inv.Packages {
+		if p := &inv.Packages[i]; p.PURL == "" {
+			p.PURL = purl.For(*p, inv.OS)
 		}
 	}
 }
