@@ -5,8 +5,10 @@ import (
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/apk"
 	"github.com/drydockhq/drydock/pkg/extract/dpkg"
+	"github.com/drydockhq/drydock/pkg/extract/golang"
 	"github.com/drydockhq/drydock/pkg/extract/osrelease"
 	"github.com/drydockhq/drydock/pkg/extract/rpm"
+	"github.com/drydockhq/drydock/pkg/extract/rust"
 )
 
 // Default returns every extractor, in a stable order.
@@ -17,5 +19,9 @@ func Default() extract.Set {
 		dpkg.NewCopyright(),
 		apk.New(),
 		rpm.New(),
+		golang.NewBinary(),
+		golang.NewMod(),
+		rust.NewLock(),
+		rust.NewAuditable(),
 	}
 }

@@ -1,0 +1,1 @@
+require golang.org/x/text v0.3.5

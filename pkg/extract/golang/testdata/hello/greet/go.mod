@@ -1,0 +1,3 @@
+module example.com/drydock/greet
+
+go 1.21
