@@ -39,7 +39,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"runtime/debug"
 	"strings"
 
@@ -81,7 +80,7 @@ func (*BinaryExtractor) Version() int { return 1 }
 // or named *.exe, within the size bounds, that are not obviously something
 // else (scripts, sources, shared libraries).
 func (*BinaryExtractor) Required(p string, info fs.FileInfo) bool {
-	return executable(p, info, MinBinarySize, MaxBinarySize)
+	return extract.IsExecutable(p, info, MinBinarySize, MaxBinarySize)
 }
 
 // Extract implements extract.Extractor.
@@ -273,37 +272,3 @@ func setting(settings []debug.BuildSetting, key string) string {
 	return ""
 }
 
-// executable reports whether the file at p looks like an executable worth
-// opening: a regular file within [minSize, maxSize] with an execute bit or
-// named *.exe, and not named like a script, source, archive or shared
-// library. Shared libraries are skipped because RPM-based images give every
-// library an execute bit and Go or Rust libraries are rare there.
-func executable(p string, info fs.FileInfo, minSize, maxSize int64) bool {
-	if info == nil || !info.Mode().IsRegular() {
-		return false
-	}
-	if size := info.Size(); size < minSize || size > maxSize {
-		return false
-	}
-	base := path.Base(p)
-	ext := strings.ToLower(path.Ext(base))
-	if ext == ".exe" {
-		return true
-	}
-	if info.Mode().Perm()&0o111 == 0 {
-		return false
-	}
-	if strings.Contains(base, ".so.") {
-		return false
-	}
-	switch ext {
-	case ".sh", ".bash", ".py", ".pl", ".pm", ".rb", ".js", ".php", ".lua", ".tcl", ".awk",
-		".txt", ".md", ".html", ".css", ".json", ".xml", ".yaml", ".yml", ".toml", ".conf", ".cfg", ".ini",
-		".c", ".h", ".cc", ".go", ".rs", ".mod", ".sum", ".lock",
-		".so", ".a", ".o", ".ko", ".dll", ".dylib",
-		".jar", ".war", ".zip", ".gz", ".tgz", ".xz", ".bz2", ".zst", ".tar", ".deb", ".rpm",
-		".png", ".jpg", ".gif", ".svg", ".ttf", ".pem", ".crt":
-		return false
-	}
-	return true
-}

@@ -13,8 +13,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
-	"strings"
 
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
@@ -60,7 +58,7 @@ func (*AuditableExtractor) Version() int { return 1 }
 // extractor's (regular files with an execute bit or named *.exe, not named
 // like scripts, sources or shared libraries), with a smaller minimum size.
 func (*AuditableExtractor) Required(p string, info fs.FileInfo) bool {
-	return executable(p, info, MinBinarySize, MaxBinarySize)
+	return extract.IsExecutable(p, info, MinBinarySize, MaxBinarySize)
 }
 
 // Extract implements extract.Extractor.
@@ -287,37 +285,3 @@ func ParseAuditJSON(ctx context.Context, data []byte) (*extract.Result, error) {
 	return res, nil
 }
 
-// executable reports whether the file at p looks like an executable worth
-// opening: a regular file within [minSize, maxSize] with an execute bit or
-// named *.exe, and not named like a script, source, archive or shared
-// library. It is the rule of the Go binary extractor (pkg/extract/golang);
-// keep the two in step.
-func executable(p string, info fs.FileInfo, minSize, maxSize int64) bool {
-	if info == nil || !info.Mode().IsRegular() {
-		return false
-	}
-	if size := info.Size(); size < minSize || size > maxSize {
-		return false
-	}
-	base := path.Base(p)
-	ext := strings.ToLower(path.Ext(base))
-	if ext == ".exe" {
-		return true
-	}
-	if info.Mode().Perm()&0o111 == 0 {
-		return false
-	}
-	if strings.Contains(base, ".so.") {
-		return false
-	}
-	switch ext {
-	case ".sh", ".bash", ".py", ".pl", ".pm", ".rb", ".js", ".php", ".lua", ".tcl", ".awk",
-		".txt", ".md", ".html", ".css", ".json", ".xml", ".yaml", ".yml", ".toml", ".conf", ".cfg", ".ini",
-		".c", ".h", ".cc", ".go", ".rs", ".mod", ".sum", ".lock",
-		".so", ".a", ".o", ".ko", ".dll", ".dylib",
-		".jar", ".war", ".zip", ".gz", ".tgz", ".xz", ".bz2", ".zst", ".tar", ".deb", ".rpm",
-		".png", ".jpg", ".gif", ".svg", ".ttf", ".pem", ".crt":
-		return false
-	}
-	return true
-}

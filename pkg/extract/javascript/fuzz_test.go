@@ -1,0 +1,70 @@
+package javascript
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// fuzzParse checks what every parser promises on any input: no panic, an
+// error or a result, and only valid packages in a result.
+func fuzzParse(f *testing.F, parse parser, seeds ...string) {
+	for _, s := range seeds {
+		f.Add(readFile(f, s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := parse(context.Background(), bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if res == nil {
+			t.Fatal("nil result and nil error")
+		}
+		for _, p := range res.Packages {
+			if !validName(p.Name) || !validVersion(p.Version) || p.PURL == "" {
+				t.Fatalf("bad package %+v", p)
+			}
+		}
+		if len(res.Warnings) > maxWarnings+1 {
+			t.Fatalf("%d warnings", len(res.Warnings))
+		}
+	})
+}
+
+func FuzzNPMLock(f *testing.F) {
+	f.Add([]byte(`{"lockfileVersion":1,"dependencies":{"a":{"version":"npm:b@1","dependencies":{"c":{"version":"1"}}}}}`))
+	fuzzParse(f, ParseNPMLock, "testdata/npm/v1/package-lock.json", "testdata/npm/v2/package-lock.json", "testdata/npm/v3/package-lock.json")
+}
+
+func FuzzYarnLock(f *testing.F) {
+	f.Add([]byte("a@^1, \"b@npm:c@2\":\n  version \"1\"\n"))
+	fuzzParse(f, ParseYarnLock, "testdata/yarn/v1/yarn.lock", "testdata/yarn/berry/yarn.lock")
+}
+
+func FuzzPNPMLock(f *testing.F) {
+	f.Add([]byte("lockfileVersion: 5.4\ndependencies:\n  a: /b/1.0.0_c@2\npackages:\n  /b/1.0.0_c@2:\n    dev: true\n"))
+	fuzzParse(f, ParsePNPMLock, "testdata/pnpm/v5/pnpm-lock.yaml", "testdata/pnpm/v6/pnpm-lock.yaml", "testdata/pnpm/v9/pnpm-lock.yaml", "testdata/pnpm/v6-single/pnpm-lock.yaml")
+}
+
+func FuzzPackageJSON(f *testing.F) {
+	f.Add([]byte(`{"name":"a","version":"1.0.0","license":{"type":"MIT"},"licenses":[{"type":"ISC"},"BSD"]}`))
+	fuzzParse(f, ParsePackageJSON, "testdata/nodemodules/node_modules/mocha/package.json", "testdata/nodemodules/node_modules/@sindresorhus/slugify/package.json")
+}
+
+// FuzzInstalledPackageJSON checks the path filter of lang/node-modules: no
+// panic, and only package.json files inside node_modules are wanted.
+func FuzzInstalledPackageJSON(f *testing.F) {
+	for _, s := range []string{
+		"node_modules/a/package.json",
+		"app/node_modules/@s/a/node_modules/b/package.json",
+		"app/node_modules/.pnpm/a@1.0.0/node_modules/a/package.json",
+		"app/node_modules/a/lib/package.json",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if InstalledPackageJSON(p) && (!underNodeModules(p) || baseName(p) != "package.json") {
+			t.Fatalf("wanted %q", p)
+		}
+	})
+}

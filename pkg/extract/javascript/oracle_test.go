@@ -1,0 +1,138 @@
+package javascript
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/drydockhq/drydock/pkg/extract"
+	"github.com/drydockhq/drydock/pkg/model"
+	"github.com/drydockhq/drydock/pkg/purl"
+)
+
+// lsNode is a node of `npm ls --all --json --long` (testdata/npm/ls.json),
+// the oracle for the packages of the test project.
+type lsNode struct {
+	Name         string             `json:"name"`
+	Version      string             `json:"version"`
+	Path         string             `json:"path"`
+	Resolved     string             `json:"resolved"`
+	Dev          bool               `json:"dev"`
+	License      json.RawMessage    `json:"license"`
+	Dependencies map[string]*lsNode `json:"dependencies"`
+}
+
+// installed is one installed copy of a package, as npm ls tells it.
+type installed struct {
+	name, version string
+	dev, direct   bool
+	licenses      []string
+}
+
+// npmTree returns the installed packages of the test project by path
+// ("./node_modules/mocha"), from npm's own listing. The workspace package
+// (resolved "file:") is the project's own code and is left out; its
+// dependencies, like the root's, are direct.
+func npmTree(t *testing.T) map[string]installed {
+	t.Helper()
+	var root lsNode
+	if err := json.Unmarshal(readFile(t, "testdata/npm/ls.json"), &root); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]installed{}
+	var walk func(n *lsNode, directParent bool)
+	walk = func(n *lsNode, directParent bool) {
+		for _, c := range n.Dependencies {
+			workspace := strings.HasPrefix(c.Resolved, "file:")
+			if !workspace {
+				in := out[c.Path]
+				in.name, in.version, in.dev = c.Name, c.Version, c.Dev
+				in.direct = in.direct || directParent
+				in.licenses = licenses(c.License, nil)
+				out[c.Path] = in
+			}
+			walk(c, workspace)
+		}
+	}
+	walk(&root, true)
+	if len(out) < 30 {
+		t.Fatalf("npm ls lists %d packages; want the whole tree", len(out))
+	}
+	return out
+}
+
+// want describes what a format can tell.
+type want struct {
+	dev, relation, licenses bool
+}
+
+// expected turns the installed tree into the packages a lock file of the
+// project must give: one per name@version, dev if every copy is, direct if
+// any copy is, with only the fields the format records.
+func expected(t *testing.T, tree map[string]installed, w want) []model.Package {
+	t.Helper()
+	c := newCollector()
+	c.relations = w.relation
+	for _, p := range sortedKeys(tree) {
+		in := tree[p]
+		var lic []string
+		if w.licenses {
+			lic = in.licenses
+		}
+		c.add(in.name, in.version, w.dev && in.dev, in.direct, lic)
+	}
+	pkgs := c.packages()
+	for _, p := range pkgs {
+		if p.PURL != purl.For(p, nil) || p.Ecosystem != model.EcoNPM {
+			t.Fatalf("bad package %+v", p)
+		}
+	}
+	return pkgs
+}
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.FromSlash(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// fileInfo is a minimal fs.FileInfo for Extract inputs.
+type fileInfo struct {
+	name string
+	size int64
+}
+
+func (f fileInfo) Name() string       { return f.name }
+func (f fileInfo) Size() int64        { return f.size }
+func (f fileInfo) Mode() os.FileMode  { return 0o644 }
+func (f fileInfo) ModTime() time.Time { return time.Time{} }
+func (f fileInfo) IsDir() bool        { return false }
+func (f fileInfo) Sys() any           { return nil }
+
+// input makes an extract.Input holding data at path p.
+func input(p string, data []byte) *extract.Input {
+	return extract.NewInput(p, fileInfo{name: filepath.Base(p), size: int64(len(data))}, bytes.NewReader(data), nil)
+}
+
+// parser is the shape of the exported Parse functions.
+type parser func(context.Context, io.Reader) (*extract.Result, error)
+
+// names lists name@version of pkgs, sorted.
+func names(pkgs []model.Package) []string {
+	out := make([]string, 0, len(pkgs))
+	for _, p := range pkgs {
+		out = append(out, p.Name+"@"+p.Version)
+	}
+	sort.Strings(out)
+	return out
+}
