@@ -4,10 +4,14 @@ package list
 import (
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/apk"
+	"github.com/drydockhq/drydock/pkg/extract/dotnet"
 	"github.com/drydockhq/drydock/pkg/extract/dpkg"
 	"github.com/drydockhq/drydock/pkg/extract/golang"
 	"github.com/drydockhq/drydock/pkg/extract/osrelease"
+	"github.com/drydockhq/drydock/pkg/extract/php"
+	"github.com/drydockhq/drydock/pkg/extract/python"
 	"github.com/drydockhq/drydock/pkg/extract/rpm"
+	"github.com/drydockhq/drydock/pkg/extract/ruby"
 	"github.com/drydockhq/drydock/pkg/extract/rust"
 )
 
@@ -23,5 +27,16 @@ func Default() extract.Set {
 		golang.NewMod(),
 		rust.NewLock(),
 		rust.NewAuditable(),
+		python.NewInstalled(),
+		python.NewRequirements(),
+		python.NewPoetry(),
+		python.NewPipenv(),
+		python.NewUV(),
+		ruby.NewGemfileLock(),
+		ruby.NewGemspec(),
+		php.NewComposerLock(),
+		php.NewComposerInstalled(),
+		dotnet.NewDeps(),
+		dotnet.NewNuGetLock(),
 	}
 }
