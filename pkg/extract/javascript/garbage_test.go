@@ -121,6 +121,16 @@ func TestYAMLBombs(t *testing.T) {
 			t.Errorf("bomb took %v", d)
 		}
 	}
+	// A flat flow sequence of millions of nodes is refused before the
+	// parser builds its tree.
+	wide := "lockfileVersion: '9.0'\nx: [" + strings.Repeat("a,", 2*maxYAMLNodes) + "a]\n"
+	start := time.Now()
+	if _, err := ParsePNPMLock(context.Background(), strings.NewReader(wide)); err == nil || !strings.Contains(err.Error(), "too many nodes") {
+		t.Errorf("wide YAML: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("wide YAML took %v", d)
+	}
 }
 
 // TestHugeLines: a very long line costs only itself in yarn 1's format,
@@ -176,6 +186,10 @@ func TestLimits(t *testing.T) {
 		if _, err := tt.e.Extract(context.Background(), in); !errors.Is(err, errTooLarge) {
 			t.Errorf("%s of %d bytes: %v", tt.e.Name(), tt.size, err)
 		}
+	}
+	wide := `{"packages":{"":{"dependencies":{` + strings.Repeat(`"a":"",`, maxJSONMembers) + `"a":""}}}}`
+	if _, err := ParseNPMLock(context.Background(), strings.NewReader(wide)); !errors.Is(err, errTooLarge) {
+		t.Errorf("lock file of %d members: %v", maxJSONMembers, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

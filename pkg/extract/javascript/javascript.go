@@ -44,6 +44,9 @@ const (
 	// MaxPackageJSONSize is the largest installed package.json parsed (npm 2
 	// to 4 copied the README into it).
 	MaxPackageJSONSize = 8 << 20
+	// maxJSONMembers bounds the members of a JSON lock file's objects, and
+	// so the memory decoding it takes.
+	maxJSONMembers = 4 << 20
 	// maxWarnings bounds the warnings kept for one file; the rest are counted.
 	maxWarnings = 50
 	// maxNameLen and maxVersionLen bound names and versions taken from a

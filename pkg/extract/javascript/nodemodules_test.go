@@ -146,3 +146,28 @@ func TestPackageJSON(t *testing.T) {
 		t.Error("oversized package.json: no error")
 	}
 }
+
+// TestHiddenLockFile: npm's node_modules/.package-lock.json is not read by
+// lang/npm-lock (it would report the installed tree a second time), and
+// lang/node-modules finds the same packages in the tree it describes.
+func TestHiddenLockFile(t *testing.T) {
+	const hidden = "testdata/nodemodules/node_modules/.package-lock.json"
+	if NewNPMLock().Required("app/node_modules/.package-lock.json", nil) {
+		t.Error("hidden lock file is required")
+	}
+	res, err := ParseNPMLock(context.Background(), bytes.NewReader(readFile(t, hidden)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var installed []model.Package
+	seen := map[string]bool{}
+	for _, p := range installedFiles(t, "testdata/nodemodules") {
+		if id := p.Name + "@" + p.Version; !seen[id] {
+			seen[id] = true
+			installed = append(installed, p)
+		}
+	}
+	if diff := cmp.Diff(names(res.Packages), names(installed)); diff != "" {
+		t.Errorf("name@version (-hidden lock file +node_modules):\n%s", diff)
+	}
+}

@@ -13,9 +13,10 @@ const (
 	// maxYAMLDocuments bounds the documents read from one YAML lock file
 	// (pnpm 10 may put an environment lock file before the main one).
 	maxYAMLDocuments = 4
-	// maxYAMLNodes bounds the nodes of one YAML lock file's tree; a lock
-	// file has a few dozen per package.
-	maxYAMLNodes = 20 << 20
+	// maxYAMLNodes bounds the nodes of one YAML lock file's tree, and so
+	// the memory parsing takes (about 400 bytes a node). A real pnpm lock
+	// file has a node per 17 bytes: the bound is met at about 50 MiB.
+	maxYAMLNodes = 3 << 20
 )
 
 // errYAMLAlias is returned (wrapped) for YAML with aliases. Neither pnpm
@@ -27,6 +28,20 @@ var errYAMLAlias = errors.New("YAML aliases are not used in lock files; refusing
 // expanding anything. It refuses aliases and bounds the node count, so that
 // later decoding of the nodes is bounded by the input size.
 func decodeYAML(data []byte) ([]*yaml.Node, error) {
+	// Every node but a document's root follows one of these bytes, so
+	// their count bounds the node count before the parser allocates the
+	// tree (real lock files have 1.4 of them a node; a crafted flow
+	// sequence "[a,a,a,…]" has 1).
+	seps := 0
+	for _, b := range data {
+		switch b {
+		case ',', '\n', ':', '[', '{', '-':
+			seps++
+		}
+	}
+	if seps > 2*maxYAMLNodes {
+		return nil, fmt.Errorf("YAML: too many nodes (over %d separators)", 2*maxYAMLNodes)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
 	nodes := 0

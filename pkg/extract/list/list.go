@@ -7,6 +7,7 @@ import (
 	"github.com/drydockhq/drydock/pkg/extract/dotnet"
 	"github.com/drydockhq/drydock/pkg/extract/dpkg"
 	"github.com/drydockhq/drydock/pkg/extract/golang"
+	"github.com/drydockhq/drydock/pkg/extract/javascript"
 	"github.com/drydockhq/drydock/pkg/extract/osrelease"
 	"github.com/drydockhq/drydock/pkg/extract/php"
 	"github.com/drydockhq/drydock/pkg/extract/python"
@@ -27,6 +28,10 @@ func Default() extract.Set {
 		golang.NewMod(),
 		rust.NewLock(),
 		rust.NewAuditable(),
+		javascript.NewNPMLock(),
+		javascript.NewYarnLock(),
+		javascript.NewPNPMLock(),
+		javascript.NewNodeModules(),
 		python.NewInstalled(),
 		python.NewRequirements(),
 		python.NewPoetry(),
