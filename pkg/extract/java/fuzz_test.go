@@ -140,7 +140,7 @@ func readEntry(tb testing.TB, zipData []byte, match func(string) bool) []byte {
 	s := &scan{ctx: context.Background(), lim: defaultLimits(), bytesLeft: 1 << 30}
 	for _, f := range zr.File {
 		if match(f.Name) {
-			data, err := s.read(f, MaxMetaBytes)
+			data, err := s.read(f, int64(len(zipData)), MaxMetaBytes)
 			if err != nil {
 				tb.Fatal(err)
 			}

@@ -16,19 +16,17 @@ import (
 
 // entry is one file of a zip made by mkzip.
 type entry struct {
-	name   string
-	data   []byte
-	method uint16 // zip.Deflate unless set
+	name  string
+	data  []byte
+	store bool // zip.Store instead of zip.Deflate
 	// raw, when set, is written as the entry's compressed bytes with the
 	// header's sizes and CRC taken from hdr (hostile archives).
 	raw []byte
 	hdr *zip.FileHeader
 }
 
-func stored(name string, data []byte) entry { return entry{name: name, data: data, method: zip.Store} }
-func deflated(name string, data []byte) entry {
-	return entry{name: name, data: data, method: zip.Deflate}
-}
+func stored(name string, data []byte) entry   { return entry{name: name, data: data, store: true} }
+func deflated(name string, data []byte) entry { return entry{name: name, data: data} }
 func pom(g, a, v string) entry {
 	return deflated("META-INF/maven/"+g+"/"+a+"/pom.properties", []byte("groupId="+g+"\nartifactId="+a+"\nversion="+v+"\n"))
 }
@@ -49,9 +47,9 @@ func mkzip(t testing.TB, entries ...entry) []byte {
 				err = err2
 			}
 		} else {
-			m := e.method
-			if m == 0 && e.name != "" {
-				m = zip.Deflate
+			m := zip.Deflate
+			if e.store {
+				m = zip.Store
 			}
 			w, err2 := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: m})
 			if err2 == nil {
@@ -157,15 +155,20 @@ func TestHostileNested(t *testing.T) {
 	garbage := deflate(t, []byte("not a real inflated jar"))
 	zeros := make([]byte, 2<<20) // 2 MiB of zeros deflate to ~2 KiB: ratio ~1000
 	badCRC := mkzip(t, pom("org.example", "crc", "1.0"))
+	fat := nest(t, 2, false)
+	cut := fat[:len(fat)-22] // without its end record; the stored inner jar keeps its own
 
 	outer := mkzip(t,
 		pom("org.example", "outer", "1.0"),
 		stored("BOOT-INF/lib/good-1.0.jar", good),
 		stored("BOOT-INF/lib/truncated.jar", half),
+		stored("BOOT-INF/lib/cut.jar", cut),
 		deflated("BOOT-INF/lib/text.jar", []byte("not a zip")),
 		deflated("BOOT-INF/lib/bomb.jar", zeros),
 		entry{name: "BOOT-INF/lib/huge.jar", raw: garbage, hdr: &zip.FileHeader{
 			Method: zip.Deflate, CompressedSize64: uint64(len(garbage)), UncompressedSize64: 1 << 40}},
+		entry{name: "BOOT-INF/lib/liar.jar", raw: garbage, hdr: &zip.FileHeader{
+			Method: zip.Deflate, CompressedSize64: 1 << 61, UncompressedSize64: 500 << 20}},
 		entry{name: "BOOT-INF/lib/bzip2.jar", raw: []byte("BZh9"), hdr: &zip.FileHeader{
 			Method: 12, CompressedSize64: 4, UncompressedSize64: 4}},
 		entry{name: "BOOT-INF/lib/badcrc.jar", raw: deflate(t, badCRC), hdr: &zip.FileHeader{
@@ -195,9 +198,11 @@ func TestHostileNested(t *testing.T) {
 	}
 	for _, w := range [][]string{
 		{"app/outer.jar!/BOOT-INF/lib/truncated.jar: reading zip directory: zip: not a valid zip file; skipped"},
+		{"app/outer.jar!/BOOT-INF/lib/cut.jar: truncated zip: no end-of-central-directory record of its own; the last one belongs to the archive stored at offset"},
 		{"app/outer.jar!/BOOT-INF/lib/text.jar: reading zip directory: zip: not a valid zip file; skipped"},
 		{"app/outer.jar!/BOOT-INF/lib/bomb.jar: suspicious compression ratio"},
 		{"app/outer.jar!/BOOT-INF/lib/huge.jar: 1099511627776 bytes uncompressed, over the limit of 536870912; skipped"},
+		{"app/outer.jar!/BOOT-INF/lib/liar.jar: 2305843009213693952 bytes compressed, more than the archive's"},
 		{"app/outer.jar!/BOOT-INF/lib/bzip2.jar: zip: unsupported compression algorithm; skipped"},
 		{"app/outer.jar!/BOOT-INF/lib/badcrc.jar: inflating: zip: checksum error; skipped"},
 		{"app/outer.jar!/BOOT-INF/lib/short.jar: inflating: unexpected EOF; skipped"},
@@ -209,8 +214,8 @@ func TestHostileNested(t *testing.T) {
 	} {
 		wantWarning(t, res, w...)
 	}
-	if len(res.Warnings) != 12 {
-		t.Errorf("%d warnings, want 12: %q", len(res.Warnings), res.Warnings)
+	if len(res.Warnings) != 14 {
+		t.Errorf("%d warnings, want 14: %q", len(res.Warnings), res.Warnings)
 	}
 }
 
@@ -244,9 +249,7 @@ func nest(t testing.TB, levels int, compress bool) []byte {
 		es := []entry{pom("org.example", fmt.Sprintf("l%d", i), "1.0")}
 		if inner != nil {
 			e := stored(fmt.Sprintf("lib/l%d-1.0.jar", i+1), inner)
-			if compress {
-				e.method = zip.Deflate
-			}
+			e.store = !compress
 			es = append(es, e)
 		}
 		inner = mkzip(t, es...)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -415,10 +416,20 @@ func manifestIdentity(m Manifest, fileArtifact, fileVersion string) (c Coordinat
 	if c.ArtifactID == "" {
 		return c, false
 	}
-	for _, suffix := range []string{"." + c.ArtifactID, "." + strings.ReplaceAll(c.ArtifactID, "-", ".")} {
-		if g, ok := strings.CutSuffix(bsn, suffix); ok && g != "" && validID(g) {
-			c.GroupID = g
-			return c, named
+	// group.artifact (com.fasterxml.jackson.core.jackson-databind), or
+	// group.x where artifact is "<group's last part>-x"
+	// (org.apache.logging.log4j.core: log4j-core, org.apache.commons.lang3:
+	// commons-lang3).
+	if g, ok := strings.CutSuffix(bsn, "."+c.ArtifactID); ok && validID(g) {
+		c.GroupID = g
+		return c, named
+	}
+	if seg, x, ok := strings.Cut(c.ArtifactID, "-"); ok {
+		for _, x := range []string{x, strings.ReplaceAll(x, "-", ".")} {
+			if g, ok := strings.CutSuffix(bsn, "."+x); ok && strings.HasSuffix(g, "."+seg) && validID(g) {
+				c.GroupID = g
+				return c, named
+			}
 		}
 	}
 	if v := get("Implementation-Vendor-Id"); validID(v) {
@@ -465,20 +476,11 @@ func bundleLicenses(h string) []string {
 		} else if id := spdxForURL(link); id != "" {
 			name = id
 		}
-		if !containsString(out, name) {
+		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // splitUnquoted splits s at sep outside double quotes.
@@ -533,11 +535,15 @@ func spdxForURL(u string) string {
 
 // identify names the packages of one archive (see the package
 // documentation) and appends them to s.pkgs.
-func (s *scan) identify(c *contents, loc string) {
-	fileArtifact, fileVersion := ParseFileName(path.Base(loc))
+func (s *scan) identify(c *contents, loc string, size int64) {
+	base := path.Base(strings.ReplaceAll(loc, `\`, "/"))
+	fileArtifact, fileVersion := ParseFileName(base)
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
 	var m Manifest
 	if c.manifest != nil {
-		data, err := s.read(c.manifest, s.lim.metaBytes)
+		data, err := s.read(c.manifest, size, s.lim.metaBytes)
 		if err == nil {
 			m, err = ParseManifest(bytes.NewReader(data))
 		}
@@ -547,7 +553,7 @@ func (s *scan) identify(c *contents, loc string) {
 	}
 	var coords []Coordinates
 	for _, f := range c.poms {
-		data, err := s.read(f, s.lim.metaBytes)
+		data, err := s.read(f, size, s.lim.metaBytes)
 		var pp Coordinates
 		if err == nil {
 			pp, err = ParsePomProperties(bytes.NewReader(data))
@@ -566,7 +572,7 @@ func (s *scan) identify(c *contents, loc string) {
 			s.warn("%s!/%s: %v; ignored", loc, f.Name, err)
 			continue
 		}
-		if !containsCoords(coords, pp) {
+		if !slices.Contains(coords, pp) {
 			coords = append(coords, pp)
 		}
 	}
@@ -577,10 +583,6 @@ func (s *scan) identify(c *contents, loc string) {
 			coords, own = append(coords, self), 0
 		}
 	} else {
-		base := path.Base(loc)
-		if i := strings.LastIndexByte(base, '.'); i > 0 {
-			base = base[:i]
-		}
 		for i, pp := range coords {
 			if ownedBy(base, pp.ArtifactID) || pp.ArtifactID == self.ArtifactID {
 				own = i
@@ -611,13 +613,4 @@ func (s *scan) identify(c *contents, loc string) {
 		p.PURL = purl.For(p, nil)
 		s.pkgs = append(s.pkgs, p)
 	}
-}
-
-func containsCoords(list []Coordinates, c Coordinates) bool {
-	for _, v := range list {
-		if v == c {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,6 @@
 // Package java extracts Maven packages from Java archives: .jar, .war, .ear,
 // .par and Jenkins plugins (.jpi, .hpi), and from the archives nested in them
-// at any depth (Spring Boot BOOT-INF/lib, WEB-INF/lib, ear modules).
+// at any depth (Spring Boot BOOT-INF/lib, WEB-INF/lib, ear modules and lib/).
 //
 // Everything happens in memory: the walker hands over the whole file, a
 // nested archive stored without compression (as Spring Boot stores its
@@ -10,41 +10,50 @@
 //
 // # Identification, per archive
 //
-//  1. Every META-INF/maven/<groupId>/<artifactId>/pom.properties gives one
-//     package "groupId:artifactId" at its version. A shaded (uber) jar
-//     reports every library it carries this way.
+//  1. Every .../META-INF/maven/<groupId>/<artifactId>/pom.properties gives
+//     one package "groupId:artifactId" at its version (groupId and
+//     artifactId from the path when the file lacks them). A shaded (uber)
+//     jar reports every library it carries this way.
 //  2. When the archive has no pom.properties, its MANIFEST.MF names it:
 //     version from Implementation-Version, Specification-Version or
-//     Bundle-Version (Trivy's order), artifactId from Implementation-Title,
-//     Specification-Title or Bundle-Name when they are valid Maven ids (not
-//     "Apache Log4j Core"), else from the file name, else from the last part
-//     of Bundle-SymbolicName; groupId from Bundle-SymbolicName minus a trailing
-//     ".<artifactId>" (org.apache.logging.log4j.core → org.apache.logging.log4j
-//     for log4j-core), else Implementation-Vendor-Id, else Bundle-SymbolicName
-//     minus its last part (Trivy's guess). Vendor display names are not used.
-//  3. Without either, the file name: "artifact-1.2.3.jar" (with qualifiers:
-//     -SNAPSHOT, .RELEASE, -alpha1, -jre). Such a package has no groupId, so
-//     its Name is the bare artifactId and it will not match Maven advisories.
+//     Bundle-Version (Trivy's order), then the file name's; artifactId from
+//     Implementation-Title, Specification-Title or Bundle-Name when they are
+//     valid Maven ids (not "Apache Log4j Core"), else the file name's, else
+//     the last part of Bundle-SymbolicName; groupId from Bundle-SymbolicName
+//     when it is "<groupId>.<artifactId>" or, for an artifactId "<a>-<b>",
+//     "<groupId ending in .a>.<b>" (org.apache.logging.log4j.core is
+//     org.apache.logging.log4j:log4j-core), else Implementation-Vendor-Id,
+//     else Bundle-SymbolicName minus its last part (Trivy's guess). Vendor
+//     display names are not used. These are heuristics: Debian's guice-jmx
+//     comes out as com.google.inject.tools:guice-jmx, not Maven's
+//     com.google.inject.extensions:guice-jmx.
+//  3. Without either, the file name alone: "artifact-1.2.3.jar", with
+//     qualifiers (-SNAPSHOT, .RELEASE, -alpha1, -jre; see ParseFileName).
+//     Such a package has no groupId: its Name is the bare artifactId and
+//     it will not match Maven advisories, which name group:artifact.
 //
-// A jar whose pom.properties do not describe the jar itself (none has the
-// artifactId of the file name or of the manifest; typically a shaded jar
-// such as Debian's wagon-http-shaded.jar): the pom.properties packages are
-// reported, and the jar itself only if its manifest names it with a groupId.
-// A bare file-name guess is not added then (it would be a group-less
-// duplicate of what the jar repackages). Content always wins over the file
+// The archive's own pom.properties is the one whose artifactId starts the
+// file name ("log4j-core-2.14.1.jar", "log4j-core.jar"; '_' read as '-',
+// since Debian renames) or equals the manifest's artifactId. When none is
+// (a shaded jar such as Debian's wagon-http-shaded.jar, or a renamed one),
+// the pom.properties packages are reported, and the jar itself only if its
+// manifest names it with an artifactId taken from the manifest (not from the
+// file name) and a groupId; a bare file-name guess would be a group-less
+// duplicate of what the jar repackages. Content always wins over the file
 // name: a log4j-core-2.17.1.jar holding pom.properties of 2.14.1 is 2.14.1.
 //
 // Licenses come from MANIFEST.MF Bundle-License (well-known license URLs
 // mapped to SPDX ids, other names kept as written) and go to the archive's
-// own package only: the one matching the file name or manifest, or the only
-// pom.properties package.
+// own package only: the own pom.properties one, the manifest-named one, or
+// the only pom.properties package.
 //
 // # Location paths
 //
 // A package found in a nested archive is located at the outer file's path,
 // then "!/" and the entry name, per level, as Java's jar: URLs write them:
 // "app/app.jar!/BOOT-INF/lib/log4j-core-2.14.1.jar",
-// "srv/shop.ear!/shop-web.war!/WEB-INF/lib/x.jar".
+// "srv/shop.ear!/shop-web.war!/WEB-INF/lib/x.jar". Packages from the top
+// archive are located at its path.
 //
 // # Log4Shell mitigation
 //
@@ -52,20 +61,30 @@
 // or manifest; not an outer or inner one) holds log4j-core classes (an entry
 // .../org/apache/logging/log4j/core/....class, relocated prefixes included)
 // but no JndiLookup.class under any path gets a Mitigation for
-// CVE-2021-44228 and CVE-2021-45046. Shaded jars follow from this: an
-// uber-jar that keeps log4j-core's pom.properties and classes is judged on
-// its own entries; a relocated copy (shaded/org/apache/logging/...) counts,
-// and a JndiLookup.class anywhere in the archive, relocated or not, voids the
-// mitigation. An archive with log4j-core's pom.properties but no log4j-core
-// classes at all (classes relocated beyond recognition, or stripped) gets no
-// mitigation: absence there proves nothing. log4j-core classes without any
-// pom.properties or manifest naming them are not identified at all.
+// CVE-2021-44228 and CVE-2021-45046 (and their GHSA ids). Shaded jars follow
+// from this: an uber jar that keeps log4j-core's pom.properties and classes
+// is judged on its own entries; a relocated copy
+// (shaded/org/apache/logging/...) counts, and a JndiLookup.class anywhere in
+// the archive, relocated or not, voids the mitigation. An archive with
+// log4j-core's pom.properties but no log4j-core classes at all (relocated
+// beyond recognition, or stripped) gets no mitigation: absence there proves
+// nothing. log4j-core classes without a pom.properties or manifest naming
+// them are not identified at all.
 //
-// # Limits
+// # Limits and hostile input
 //
-// Hostile archives are bounded by the constants below; each limit hit is a
-// Result warning naming the nested path, and the scan of the rest goes on.
-// Only a top-level file that is not a readable zip is an error.
+// The constants below bound one top-level archive and everything in it.
+// Each limit hit is a Result warning naming the nested path, and the rest
+// is still read; only a top-level file that is not a readable zip is an
+// error. Peak memory beyond the file itself is bounded by MaxTotalBytes
+// (inflated nested archives held along the current nesting chain) plus one
+// central directory (MaxCentralDirectory). Entry names that leave the
+// archive root ("../x.jar", "/x.jar", "C:x.jar") are ignored with one
+// warning per archive. A zip that has lost its end record (truncated) is
+// not read as the last archive stored inside it, which is where a zip
+// reader would otherwise find an end record. Encrypted entries, unknown
+// compression methods, bad CRCs and entries shorter or longer than
+// declared are warnings.
 package java
 
 import (
@@ -119,9 +138,6 @@ const (
 	MaxWarnings = 100
 )
 
-// extensions are the archive kinds read, top-level and nested.
-var extensions = [...]string{".jar", ".war", ".ear", ".par", ".jpi", ".hpi"}
-
 // Extractor reads Java archives.
 type Extractor struct{}
 
@@ -149,15 +165,23 @@ func (*Extractor) Extract(ctx context.Context, in *extract.Input) (*extract.Resu
 	return res, nil
 }
 
+// isArchiveName reports whether p names an archive read top-level and
+// nested: *.jar, *.war, *.ear, *.par, *.jpi, *.hpi in any case.
 func isArchiveName(p string) bool {
 	if len(p) < 5 || p[len(p)-4] != '.' {
 		return false
 	}
-	ext := p[len(p)-4:]
-	for _, e := range extensions {
-		if strings.EqualFold(ext, e) {
-			return true
+	var ext [3]byte
+	for i := range ext {
+		c := p[len(p)-3+i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		ext[i] = c
+	}
+	switch string(ext[:]) {
+	case "jar", "war", "ear", "par", "jpi", "hpi":
+		return true
 	}
 	return false
 }
@@ -294,6 +318,9 @@ func (s *scan) archive(r io.ReaderAt, size int64, loc string, depth int) error {
 			}
 		}
 		name := f.Name
+		if name == "" {
+			continue
+		}
 		if !localName(name) {
 			if c.escaping == 0 {
 				c.escapeFirst = name
@@ -325,7 +352,7 @@ func (s *scan) archive(r io.ReaderAt, size int64, loc string, depth int) error {
 	if c.escaping > 0 {
 		s.warn("%s: %d entries with names leaving the archive root (first %q) ignored", loc, c.escaping, c.escapeFirst)
 	}
-	s.identify(&c, loc)
+	s.identify(&c, loc, size)
 	for _, f := range c.nested {
 		if err := s.ctx.Err(); err != nil {
 			return err
@@ -378,11 +405,9 @@ func innerEnd(r io.ReaderAt, size int64) (int64, bool) {
 	return 0, false
 }
 
-// localName reports whether an entry name stays inside the archive root.
+// localName reports whether a non-empty entry name stays inside the
+// archive root.
 func localName(name string) bool {
-	if name == "" {
-		return false
-	}
 	n := strings.ReplaceAll(name, `\`, "/")
 	if n[0] == '/' || (len(n) > 1 && n[1] == ':') {
 		return false
@@ -419,7 +444,7 @@ func (s *scan) nested(r io.ReaderAt, size int64, f *zip.File, loc string, depth 
 		}
 		ir, isize = io.NewSectionReader(r, off, n), n
 	} else {
-		data, err := s.read(f, s.lim.entryBytes)
+		data, err := s.read(f, size, s.lim.entryBytes)
 		if err != nil {
 			s.warn("%s: %v; skipped", inner, err)
 			return
@@ -434,10 +459,13 @@ func (s *scan) nested(r io.ReaderAt, size int64, f *zip.File, loc string, depth 
 	}
 }
 
-// read inflates f, at most max bytes, within the byte budget.
-func (s *scan) read(f *zip.File, max int64) ([]byte, error) {
+// read inflates f, an entry of an archive of size bytes, at most max
+// bytes, within the byte budget.
+func (s *scan) read(f *zip.File, size, max int64) ([]byte, error) {
 	n, c := f.UncompressedSize64, f.CompressedSize64
 	switch {
+	case c > uint64(size):
+		return nil, fmt.Errorf("%d bytes compressed, more than the archive's %d", c, size)
 	case n > uint64(max):
 		return nil, fmt.Errorf("%d bytes uncompressed, over the limit of %d", n, max)
 	case n > uint64(s.bytesLeft):

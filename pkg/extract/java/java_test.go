@@ -1,6 +1,7 @@
 package java_test
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
@@ -357,5 +358,52 @@ func TestDebianSystemJars(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestWalk runs the extractor through the layer walker on a tar of the
+// fixtures plus files it must skip or survive, and squashes the layer.
+func TestWalk(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := func(name string, data []byte) {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fx := fixtures()
+	want := 0
+	for rel, pkgs := range fx {
+		data, err := os.ReadFile(filepath.Join("testdata", rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("opt/fixtures/"+rel, data)
+		want += len(pkgs)
+	}
+	add("opt/fixtures/README.txt", []byte("not read"))
+	add("opt/broken/app.jar", []byte("<html>404</html>"))
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := extract.Walk(context.Background(), &buf, "sha256:layer", extract.Set{java.New()}, extract.WalkOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Status) != 1 || inv.Status[0].Path != "opt/broken/app.jar" ||
+		!strings.HasPrefix(inv.Status[0].Message, "parsing java archive opt/broken/app.jar: reading zip directory: zip: not a valid zip file") {
+		t.Errorf("statuses: %+v", inv.Status)
+	}
+	squashed := extract.Squash([]*model.LayerInventory{inv})
+	if len(squashed.Packages) != want {
+		t.Errorf("%d packages, want %d", len(squashed.Packages), want)
+	}
+	for _, p := range squashed.Packages {
+		if p.FoundBy != java.Name || p.Locations[0].Layer != "sha256:layer" || !strings.HasPrefix(p.Locations[0].Path, "opt/fixtures/") {
+			t.Errorf("package %s: foundBy %q, location %+v", p.Name, p.FoundBy, p.Locations)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/drydockhq/drydock/pkg/extract/dotnet"
 	"github.com/drydockhq/drydock/pkg/extract/dpkg"
 	"github.com/drydockhq/drydock/pkg/extract/golang"
+	"github.com/drydockhq/drydock/pkg/extract/java"
 	"github.com/drydockhq/drydock/pkg/extract/javascript"
 	"github.com/drydockhq/drydock/pkg/extract/osrelease"
 	"github.com/drydockhq/drydock/pkg/extract/php"
@@ -28,6 +29,7 @@ func Default() extract.Set {
 		golang.NewMod(),
 		rust.NewLock(),
 		rust.NewAuditable(),
+		java.New(),
 		javascript.NewNPMLock(),
 		javascript.NewYarnLock(),
 		javascript.NewPNPMLock(),
