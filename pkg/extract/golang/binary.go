@@ -271,4 +271,3 @@ func setting(settings []debug.BuildSetting, key string) string {
 	}
 	return ""
 }
-

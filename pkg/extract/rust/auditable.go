@@ -284,4 +284,3 @@ func ParseAuditJSON(ctx context.Context, data []byte) (*extract.Result, error) {
 	}
 	return res, nil
 }
-
