@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/drydockhq/drydock/pkg/model"
@@ -20,11 +21,17 @@ import (
 // is skipped with a status, which defuses sparse-file and decompression bombs.
 const DefaultMaxFileSize = 256 << 20
 
-// maxKeptBytes bounds the file contents a walk keeps for hard links that may
-// follow in the same layer. Package databases are small; jars and binaries
-// beyond the budget are not kept, and a later hard link to one of them is
-// reported as not read.
-const maxKeptBytes = 128 << 20
+// A hard link whose target was handed to the same extractors gets the
+// target's results (walker.reuse). For links whose path makes other
+// extractors want them, a walk keeps the content of small wanted files:
+// up to maxKeptFile each, maxKeptBytes in all; beyond that such a link is
+// reported as not read. Files that are not kept are read into a reused
+// scratch buffer of up to maxScratch bytes.
+const (
+	maxKeptFile  = 1 << 20
+	maxKeptBytes = 8 << 20
+	maxScratch   = 64 << 20
+)
 
 // WalkOptions tunes Walk.
 type WalkOptions struct {
@@ -84,6 +91,7 @@ type walker struct {
 	kept map[string][]byte // content of files read for extractors, for hard links
 	// keptBytes is the size of kept, bounded by maxKeptBytes.
 	keptBytes int64
+	scratch   []byte
 	regular   map[string]bool // every regular file seen in this layer
 	tmp       string
 }
@@ -148,6 +156,10 @@ func (w *walker) entry(ctx context.Context, tr *tar.Reader, hdr *tar.Header) err
 			}
 			return nil
 		}
+		if w.regular[target] && w.reuse(target, p, wanted) {
+			w.regular[p] = true
+			return nil
+		}
 		data, ok := w.kept[target]
 		switch {
 		case ok:
@@ -188,16 +200,28 @@ func (w *walker) file(ctx context.Context, tr *tar.Reader, hdr *tar.Header, p st
 		w.consumed(wanted, p)
 		return nil
 	}
-	data := make([]byte, hdr.Size)
+	keep := hdr.Size <= maxKeptFile && w.keptBytes+hdr.Size <= maxKeptBytes
+	var data []byte
+	switch {
+	case keep || hdr.Size > maxScratch:
+		data = make([]byte, hdr.Size)
+	default:
+		// Binaries and archives are read into one reused buffer: extractors
+		// do not retain their input.
+		if int64(cap(w.scratch)) < hdr.Size {
+			w.scratch = make([]byte, hdr.Size)
+		}
+		data = w.scratch[:hdr.Size]
+	}
 	if _, err := io.ReadFull(tr, data); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return fmt.Errorf("truncated: %w", io.ErrUnexpectedEOF)
 		}
 		return err
 	}
-	if w.keptBytes+int64(len(data)) <= maxKeptBytes {
+	if keep {
 		w.kept[p] = data
-		w.keptBytes += int64(len(data))
+		w.keptBytes += hdr.Size
 	}
 	w.run(ctx, wanted, p, info, data)
 	return nil
@@ -242,6 +266,44 @@ func (w *walker) run(ctx context.Context, wanted Set, p string, info fs.FileInfo
 // consumed records that the extractors saw the file but found nothing in it
 // (or could not read it). The record matters: a file in an upper layer hides
 // the same file below it, whatever it holds.
+// reuse gives a hard link the results its target got from the same
+// extractors: the content is the same, so nothing needs reading again. It
+// reports false when some wanted extractor did not see the target (its
+// Required answer depends on the path), which needs the content.
+func (w *walker) reuse(target, link string, wanted Set) bool {
+	var found []model.FileResult
+	for _, e := range wanted {
+		i := slices.IndexFunc(w.inv.Files, func(f model.FileResult) bool { return f.Path == target && f.Extractor == e.Name() })
+		if i < 0 {
+			return false
+		}
+		found = append(found, w.inv.Files[i])
+	}
+	for _, f := range found {
+		f.Path = link
+		f.Packages = slices.Clone(f.Packages)
+		for i := range f.Packages {
+			locs := slices.Clone(f.Packages[i].Locations)
+			for j := range locs {
+				if locs[j].Path == target {
+					locs[j].Path = link
+				}
+			}
+			f.Packages[i].Locations = locs
+		}
+		f.Secrets = slices.Clone(f.Secrets)
+		for i := range f.Secrets {
+			f.Secrets[i].Location.Path = link
+		}
+		f.PersonalData = slices.Clone(f.PersonalData)
+		for i := range f.PersonalData {
+			f.PersonalData[i].Location.Path = link
+		}
+		w.inv.Files = append(w.inv.Files, f)
+	}
+	return true
+}
+
 func (w *walker) consumed(set Set, p string) {
 	for _, e := range set {
 		w.inv.Files = append(w.inv.Files, model.FileResult{Path: p, Extractor: e.Name()})

@@ -119,6 +119,15 @@ func TestWalkHostileEntries(t *testing.T) {
 			want: []string{"var/lib/dpkg/status.d/a:a", "var/lib/dpkg/status.d/a:b", "var/lib/dpkg/status:a", "var/lib/dpkg/status:b"},
 		},
 		{
+			// Too large to keep: the link gets the results of its target.
+			name: "hard link to a large read file",
+			entries: []imagetest.Entry{
+				{Name: "var/lib/dpkg/status.d/a", Body: statusAB + "Description: big\n" + strings.Repeat(" padding line\n", 100000)},
+				{Name: "var/lib/dpkg/status.d/b", Type: tar.TypeLink, Linkname: "var/lib/dpkg/status.d/a"},
+			},
+			want: []string{"var/lib/dpkg/status.d/a:a", "var/lib/dpkg/status.d/a:b", "var/lib/dpkg/status.d/b:a", "var/lib/dpkg/status.d/b:b"},
+		},
+		{
 			name:       "hard link to a missing target",
 			entries:    []imagetest.Entry{{Name: "var/lib/dpkg/status", Type: tar.TypeLink, Linkname: "nowhere"}},
 			wantStatus: "var/lib/dpkg/status: hard link to missing target nowhere",
