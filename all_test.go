@@ -57,6 +57,7 @@ func TestImportDirection(t *testing.T) {
 		{"pkg/image", []string{"pkg/extract", "pkg/vulndb", "pkg/match", "pkg/report", "pkg/scan", "internal/"}},
 		{"pkg/vulndb", []string{"pkg/extract", "pkg/image", "pkg/match", "pkg/report", "pkg/scan", "internal/"}},
 		{"pkg/match", []string{"pkg/extract", "pkg/image", "pkg/report", "pkg/scan", "internal/"}},
+		{"pkg/config", []string{"pkg/extract", "pkg/image", "pkg/vulndb", "pkg/match", "pkg/report", "pkg/scan", "internal/"}},
 		{"pkg/report", []string{"pkg/extract", "pkg/image", "pkg/vulndb", "pkg/match", "pkg/scan", "pkg/layercache", "internal/"}},
 		{"pkg/", []string{"internal/cli", "github.com/spf13/cobra", "github.com/spf13/pflag"}},
 		{"internal/imagetest", []string{"github.com/spf13/cobra"}},

@@ -1,0 +1,3 @@
+FROM nginx:1.27
+EXPOSE 80 443/tcp 53/udp 8080-8090
+USER nginx
