@@ -104,7 +104,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log debug messages")
 	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "no progress output")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.imageCmd(), a.fsCmd(), a.sbomCmd(), a.cacheCmd(), a.dbCmd())
+	root.AddCommand(a.imageCmd(), a.fsCmd(), a.configCmd(), a.sbomCmd(), a.cacheCmd(), a.dbCmd())
 	err := root.ExecuteContext(ctx)
 	if err != nil && isUsage(err) {
 		return usageError{err}

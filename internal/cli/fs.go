@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/list"
 	"github.com/drydockhq/drydock/pkg/model"
 	"github.com/drydockhq/drydock/pkg/scan"
@@ -18,6 +19,7 @@ func (a *app) fsCmd() *cobra.Command {
 		extractors []string
 		cacheDir   string
 		vf         vulnFlags
+		sf         scanFlags
 		out        outputFlags
 	)
 	cmd := &cobra.Command{
@@ -34,17 +36,27 @@ the top of the tree, are skipped.`,
 			if err := parseSeverities(vf.severity); err != nil {
 				return err
 			}
-			r, err := a.scanDir(cmd.Context(), args[0], extractors)
+			if err := sf.validate(); err != nil {
+				return err
+			}
+			extra, err := sf.contentExtractors()
+			if err != nil {
+				return err
+			}
+			r, err := a.scanDir(cmd.Context(), args[0], extractors, extra)
 			if err != nil {
 				return err
 			}
 			if !vf.includeDev {
 				dropDev(&r.Inventory)
 			}
-			if !vf.skipVulns {
+			if !vf.skipVulns && sf.has(scanVuln) {
 				if err := a.matchVulns(cmd.Context(), r, vf, cacheDir); err != nil {
 					return err
 				}
+			}
+			if err := sf.finish(cmd.Context(), r, nil, args[0], vf.severity); err != nil {
+				return err
 			}
 			if err := a.write(r, out); err != nil {
 				return err
@@ -55,12 +67,13 @@ the top of the tree, are skipped.`,
 	cmd.Flags().StringSliceVar(&extractors, "extractors", nil, "extractors to run, by name or prefix (default all)")
 	cmd.Flags().StringVar(&cacheDir, "cache-dir", a.defaultCacheDir(), "cache directory (holds the vulnerability DB)")
 	vf.register(cmd, a)
+	sf.register(cmd)
 	out.register(cmd, "table", formatNames())
 	return cmd
 }
 
 // scanDir scans one directory tree.
-func (a *app) scanDir(ctx context.Context, dir string, names []string) (*model.Report, error) {
+func (a *app) scanDir(ctx context.Context, dir string, names []string, extra extract.Set) (*model.Report, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -74,6 +87,7 @@ func (a *app) scanDir(ctx context.Context, dir string, names []string) (*model.R
 			return nil, usageError{fmt.Errorf("--extractors: %w", err)}
 		}
 	}
+	set = append(set, extra...)
 	s, err := scan.New(scan.Config{Extractors: set, Logger: a.logger, ToolVersion: a.env.Version})
 	if err != nil {
 		return nil, err

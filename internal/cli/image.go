@@ -70,6 +70,7 @@ func (a *app) imageCmd() *cobra.Command {
 	var (
 		imf imageFlags
 		vf  vulnFlags
+		sf  scanFlags
 		out outputFlags
 	)
 	cmd := &cobra.Command{
@@ -89,17 +90,27 @@ REF is one of:
 			if err := parseSeverities(vf.severity); err != nil {
 				return err
 			}
-			r, err := a.scanImage(cmd.Context(), args[0], imf)
+			if err := sf.validate(); err != nil {
+				return err
+			}
+			extra, err := sf.contentExtractors()
+			if err != nil {
+				return err
+			}
+			r, cfg, err := a.scanImage(cmd.Context(), args[0], imf, extra)
 			if err != nil {
 				return err
 			}
 			if !vf.includeDev {
 				dropDev(&r.Inventory)
 			}
-			if !vf.skipVulns {
+			if !vf.skipVulns && sf.has(scanVuln) {
 				if err := a.matchVulns(cmd.Context(), r, vf, imf.cacheDir); err != nil {
 					return err
 				}
+			}
+			if err := sf.finish(cmd.Context(), r, cfg, "", vf.severity); err != nil {
+				return err
 			}
 			if err := a.write(r, out); err != nil {
 				return err
@@ -109,6 +120,7 @@ REF is one of:
 	}
 	imf.register(cmd, a)
 	vf.register(cmd, a)
+	sf.register(cmd)
 	out.register(cmd, "table", formatNames())
 	return cmd
 }
@@ -157,7 +169,7 @@ table; --skip-vulns and -f cyclonedx|spdx-json convert it instead).`,
 				}
 				return gate(r, vf)
 			case len(args) == 1:
-				r, err = a.scanImage(cmd.Context(), args[0], imf)
+				r, _, err = a.scanImage(cmd.Context(), args[0], imf, nil)
 			default:
 				return usageError{fmt.Errorf("give an image reference or --input FILE")}
 			}
@@ -194,18 +206,20 @@ func (a *app) cacheCmd() *cobra.Command {
 	return cmd
 }
 
-// scanImage opens and scans one image.
-func (a *app) scanImage(ctx context.Context, ref string, f imageFlags) (*model.Report, error) {
+// scanImage opens and scans one image with the package extractors and the
+// extra (content) extractors; it returns the image config too.
+func (a *app) scanImage(ctx context.Context, ref string, f imageFlags, extra extract.Set) (*model.Report, *v1.ConfigFile, error) {
 	plat, err := v1.ParsePlatform(f.platform)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--platform: %w", err)}
+		return nil, nil, usageError{fmt.Errorf("--platform: %w", err)}
 	}
 	set := list.Default()
 	if len(f.extractors) > 0 {
 		if set, err = set.Select(f.extractors); err != nil {
-			return nil, usageError{fmt.Errorf("--extractors: %w", err)}
+			return nil, nil, usageError{fmt.Errorf("--extractors: %w", err)}
 		}
 	}
+	set = append(set, extra...)
 	cfg := scan.Config{
 		Extractors:  set,
 		Parallel:    f.parallel,
@@ -216,14 +230,14 @@ func (a *app) scanImage(ctx context.Context, ref string, f imageFlags) (*model.R
 	if !f.noCache {
 		c, err := layercache.OpenBolt(f.cacheDir)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer c.Close()
 		cfg.Cache = c
 	}
 	img, err := image.Open(ctx, ref, image.Options{Platform: plat, Insecure: f.insecure})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer img.Close()
 	if !a.quiet && isTerminal(a.env.Stderr) {
@@ -233,9 +247,10 @@ func (a *app) scanImage(ctx context.Context, ref string, f imageFlags) (*model.R
 	}
 	s, err := scan.New(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.Scan(ctx, img)
+	r, err := s.Scan(ctx, img)
+	return r, img.Config(), err
 }
 
 const defaultSBOMFormat = "cyclonedx"

@@ -182,15 +182,18 @@ func filterVulns(vs []model.Vulnerability, f vulnFlags) []model.Vulnerability {
 	return out
 }
 
-// gate returns the findings error when unsuppressed findings remain.
+// gate returns the findings error when unsuppressed findings remain:
+// vulnerabilities, misconfigurations and secrets (already filtered by
+// severity). Personal data is reported, not gated: it is not a severity.
 func gate(r *model.Report, f vulnFlags) error {
 	if f.exitCode == 0 {
 		return nil
 	}
-	for _, v := range r.Vulnerabilities {
-		if v.Suppressed == nil {
-			return &exitError{code: f.exitCode, err: errFindings}
-		}
+	open := slices.ContainsFunc(r.Vulnerabilities, func(v model.Vulnerability) bool { return v.Suppressed == nil }) ||
+		slices.ContainsFunc(r.Misconfigurations, func(m model.Misconfiguration) bool { return m.Suppressed == nil }) ||
+		slices.ContainsFunc(r.Secrets, func(s model.Secret) bool { return s.Suppressed == nil })
+	if open {
+		return &exitError{code: f.exitCode, err: errFindings}
 	}
 	return nil
 }

@@ -1,0 +1,5 @@
+package user.broken
+
+deny contains msg if {
+	msg := "unterminated
+}

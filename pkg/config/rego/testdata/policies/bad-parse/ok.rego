@@ -1,0 +1,3 @@
+package user.ok
+
+deny contains "x" if { false }
