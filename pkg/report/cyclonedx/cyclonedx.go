@@ -2,6 +2,11 @@
 // (with its vulnerabilities as a VEX/VDR section), and reads CycloneDX JSON
 // SBOMs (1.4–1.6, as drydock, syft and trivy write them) back into a report.
 //
+// Misconfigurations, secrets and personal data are not written: an SBOM
+// describes components and their vulnerabilities, and has no place for
+// findings about files (docs/report-schema.md lists which formats carry
+// which findings). Reading a CycloneDX SBOM back gives a report without them.
+//
 // drydock-specific facts travel in component properties named
 // "drydock:<area>:<field>" (see the Prop constants), so that a report survives
 // the round trip; third-party SBOMs are read from their package URLs, with

@@ -476,3 +476,14 @@ func TestEncodeManyDuplicates(t *testing.T) {
 		t.Errorf("build took %v", d)
 	}
 }
+
+// TestOtherFindingsLeftOut checks that misconfigurations, secrets and
+// personal data, which an SBOM does not carry, leave the document unchanged.
+func TestOtherFindingsLeftOut(t *testing.T) {
+	r := schematest.Report()
+	with := encode(t, r)
+	r.Misconfigurations, r.Secrets, r.PersonalData = nil, nil, nil
+	if without := encode(t, r); !bytes.Equal(with, without) {
+		t.Error("misconfigurations, secrets or personal data changed the SBOM")
+	}
+}

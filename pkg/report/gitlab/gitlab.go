@@ -26,6 +26,12 @@
 //   - remediations are not written: GitLab's remediations carry a git diff,
 //     which has no meaning for an image.
 //
+// Only vulnerabilities are written: the container-scanning schema has room
+// for nothing else, so misconfigurations, secrets and personal data are
+// left out. (GitLab takes secrets in a separate secret-detection report,
+// artifacts:reports:secret_detection, and IaC misconfigurations in a SAST
+// report; writing those is a later option.)
+//
 // scan.start_time and end_time are both the report's creation time (the
 // report does not record when the scan started); scan statuses become scan
 // messages of level "warn". The output is deterministic.

@@ -159,3 +159,14 @@ func TestEncodeBare(t *testing.T) {
 		t.Errorf("scan = %+v", d.Scan)
 	}
 }
+
+// TestOnlyVulnerabilities checks that the other finding classes, which the
+// container-scanning schema cannot carry, leave the output unchanged.
+func TestOnlyVulnerabilities(t *testing.T) {
+	r := schematest.Report()
+	with := encode(t, Encoder{}, r)
+	r.Misconfigurations, r.Secrets, r.PersonalData = nil, nil, nil
+	if without := encode(t, Encoder{}, r); !bytes.Equal(with, without) {
+		t.Error("misconfigurations, secrets or personal data changed the GitLab report")
+	}
+}

@@ -17,7 +17,27 @@
 //     suppression as its message.
 //
 // When vulnerability scanning did not run (no vulnerabilities list), every
-// package is a skipped testcase. classname is "drydock.<type>", which Jenkins
+// package is a skipped testcase.
+//
+// The other finding classes follow, each only when its scanner ran (its
+// list in the report is not nil):
+//
+//   - misconfigurations: one suite per target (a file, or the image for
+//     image config checks), named "<target> (misconfigurations)", with one
+//     testcase per finding, "<object>: <check ID>" (classname
+//     "drydock.misconfiguration");
+//   - secrets: one suite "<artifact> (secrets)", one testcase per finding,
+//     "<path>:<line>: <rule ID>" (classname "drydock.secret"); the failure
+//     shows the redacted match only, and says when a later layer deleted
+//     the file;
+//   - personal data: one suite "<artifact> (personal data)", one testcase
+//     per file, its failure listing the kinds with counts and redacted
+//     samples (classname "drydock.personal-data"; personal data has no
+//     severity, the failure type is "PERSONAL-DATA").
+//
+// Unsuppressed findings are failures and suppressed ones skipped, as for
+// vulnerabilities. A class that ran and found nothing is a suite with one
+// passing testcase ("no secrets found"), so that CI shows the check ran. classname is "drydock.<type>", which Jenkins
 // shows as package "drydock", class "<type>". Counts (tests, failures,
 // skipped; errors is always 0) are set on every suite and on <testsuites>;
 // scan statuses go to the root's <system-err>. Times are 0: drydock does not
@@ -204,27 +224,18 @@ func build(r *model.Report) *TestSuites {
 		s := TestSuite{
 			Name:       fmt.Sprintf("%s (%s)", artifact, t),
 			Time:       "0",
+			Timestamp:  suiteTime(r),
 			Properties: properties(r),
 		}
-		if !r.CreatedAt.IsZero() {
-			// JUnit timestamps are ISO 8601 without a zone.
-			s.Timestamp = r.CreatedAt.UTC().Format("2006-01-02T15:04:05")
-		}
 		for _, e := range byType[t] {
-			tc := testCase(e, t, scanned)
-			s.Tests++
-			switch {
-			case tc.Failure != nil:
-				s.Failures++
-			case tc.Skipped != nil:
-				s.Skipped++
-			}
-			s.Cases = append(s.Cases, tc)
+			s.Cases = append(s.Cases, testCase(e, t, scanned))
 		}
-		root.Tests += s.Tests
-		root.Failures += s.Failures
-		root.Skipped += s.Skipped
-		root.Suites = append(root.Suites, s)
+		root.add(s)
+	}
+	for _, s := range findingSuites(r, artifact) {
+		s.Timestamp = suiteTime(r)
+		s.Properties = properties(r)
+		root.add(s)
 	}
 	var errs []string
 	for _, st := range r.Status {
@@ -234,6 +245,32 @@ func build(r *model.Report) *TestSuites {
 		root.SystemErr = &Output{Text: sanitize(strings.Join(errs, "\n"))}
 	}
 	return root
+}
+
+// add counts the testcases of s and appends it.
+func (root *TestSuites) add(s TestSuite) {
+	for _, tc := range s.Cases {
+		s.Tests++
+		switch {
+		case tc.Failure != nil:
+			s.Failures++
+		case tc.Skipped != nil:
+			s.Skipped++
+		}
+	}
+	root.Tests += s.Tests
+	root.Failures += s.Failures
+	root.Skipped += s.Skipped
+	root.Suites = append(root.Suites, s)
+}
+
+// suiteTime is the suites' timestamp: the report's creation time, in ISO
+// 8601 without a zone as JUnit has it, or "" when unknown.
+func suiteTime(r *model.Report) string {
+	if r.CreatedAt.IsZero() {
+		return ""
+	}
+	return r.CreatedAt.UTC().Format("2006-01-02T15:04:05")
 }
 
 func properties(r *model.Report) []Property {
@@ -264,12 +301,8 @@ func testCase(e entry, typ string, scanned bool) TestCase {
 		return tc
 	}
 	tc.Name += ": " + v.ID
-	if s := v.Suppressed; s != nil {
-		msg := "suppressed by " + cmp.Or(s.By, "a rule")
-		if s.Reason != "" {
-			msg += ": " + s.Reason
-		}
-		tc.Skipped = &Skipped{Message: msg}
+	if v.Suppressed != nil {
+		tc.Skipped = suppressed(v.Suppressed)
 		return tc
 	}
 	msg := fmt.Sprintf("%s (%s) in %s %s", v.ID, v.Severity, p.Name, p.Version)

@@ -45,8 +45,11 @@ func TestEncodeDeterministic(t *testing.T) {
 	first := encode(t, r)
 	slices.Reverse(r.Inventory.Packages)
 	slices.Reverse(r.Vulnerabilities)
+	slices.Reverse(r.Misconfigurations)
+	slices.Reverse(r.Secrets)
+	slices.Reverse(r.PersonalData[0].Kinds)
 	if second := encode(t, r); !bytes.Equal(first, second) {
-		t.Error("output depends on the order of packages or vulnerabilities")
+		t.Error("output depends on the order of packages or findings")
 	}
 }
 
@@ -83,6 +86,11 @@ func TestCounts(t *testing.T) {
 		// express twice (one copy vulnerable, suppressed), wasm-pack, @babel/core.
 		{img + " (npm)", 4, 0, 0, 1},
 		{img + " (rpm)", 1, 0, 0, 0},
+		{"app/deploy/web.yaml (misconfigurations)", 1, 1, 0, 0},
+		// DD-IMG-001, and DD-IMG-004 suppressed.
+		{img + " (misconfigurations)", 2, 1, 0, 1},
+		{img + " (secrets)", 2, 2, 0, 0},
+		{img + " (personal data)", 1, 1, 0, 0},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("suite attributes (-want +got):\n%s", diff)
@@ -90,8 +98,8 @@ func TestCounts(t *testing.T) {
 	if diff := cmp.Diff(want, recounted); diff != "" {
 		t.Errorf("suite contents (-want +got):\n%s", diff)
 	}
-	if ts.Tests != 10 || ts.Failures != 1 || ts.Skipped != 1 || ts.Errors != 0 {
-		t.Errorf("root counts = tests %d, failures %d, skipped %d, errors %d; want 10, 1, 1, 0",
+	if ts.Tests != 16 || ts.Failures != 6 || ts.Skipped != 2 || ts.Errors != 0 {
+		t.Errorf("root counts = tests %d, failures %d, skipped %d, errors %d; want 16, 6, 2, 0",
 			ts.Tests, ts.Failures, ts.Skipped, ts.Errors)
 	}
 
@@ -120,6 +128,7 @@ func TestCounts(t *testing.T) {
 func TestNotScanned(t *testing.T) {
 	r := schematest.Report()
 	r.Vulnerabilities = nil
+	r.Misconfigurations, r.Secrets, r.PersonalData = nil, nil, nil
 	r.Status = []model.Status{{Source: "os/dpkg", Path: "var/lib/dpkg/status", Message: "bad <stanza> & \x01 control"}}
 	doc := encode(t, r)
 	ts := parse(t, doc)

@@ -1,8 +1,9 @@
-// Package sarif renders a report's vulnerabilities as a SARIF 2.1.0 log, the
+// Package sarif renders a report's findings as a SARIF 2.1.0 log, the
 // format GitHub code scanning and other static-analysis dashboards ingest.
 //
-// The log holds one run. Its tool.driver has one rule per vulnerability ID,
-// and the run one result per finding (vulnerability × package location):
+// The log holds one run. For vulnerabilities, its tool.driver has one rule
+// per vulnerability ID, and the run one result per finding (vulnerability ×
+// package location):
 //
 //   - Rules carry the summary as short and full description, the first
 //     reference as helpUri, a help text and Markdown table of the affected
@@ -18,13 +19,38 @@
 //     location points at the artifact itself (its name as a relative URI).
 //   - partialFingerprints["drydockFinding/v1"] hashes the vulnerability ID,
 //     package name, version and path, so a finding keeps its identity from
-//     scan to scan while the image changes around it.
-//   - Suppressed findings stay in the log with SARIF's own mechanism, a
-//     suppression of kind "external" (status "accepted") whose justification
-//     names the suppressor and its reason. GitHub code scanning does not act
+//     scan to scan while the image changes around it. (The other classes
+//     hash their class name and identity: check ID, target, object and
+//     message; rule ID, path and redacted match; kind and path. Lines and
+//     layers are left out: they move when the image is rebuilt.)
+//   - Suppressed findings (of every class) stay in the log with SARIF's own
+//     mechanism, a suppression of kind "external" (status "accepted") whose
+//     justification names the suppressor and its reason. GitHub code scanning does not act
 //     on suppressions at upload (it opens alerts for them; GitHub's
 //     advanced-security/dismiss-alerts action closes them afterwards), so
 //     Encoder.OmitSuppressed drops them for uploads that should not see them.
+//
+// The other finding classes follow the vulnerabilities, each with rules and
+// results of its own (rules and results are ordered vulnerabilities,
+// misconfigurations, secrets, personal data):
+//
+//   - A misconfiguration's rule is its check ID ("DD-K8S-001"), with the
+//     title, description, resolution and benchmark controls; tags
+//     "security", "misconfiguration". Its result points at the target file
+//     and line (a region), or at the image reference for image config
+//     checks, with the object ("Deployment/shop/web") as a logical location
+//     of kind "resource".
+//   - A secret's rule is "secret/<rule ID>"; its result points at the file
+//     and line, with the layer as for packages. The message carries the
+//     redacted match only (model.Secret.Match never holds the secret), and
+//     says when a later layer deleted the file: it is gone from the
+//     container but still ships in the image.
+//   - Personal data gives one result per file and kind, under rule
+//     "pii/<kind>" ("pii/hkid"), with the count and a redacted sample in the
+//     message. Identity and financial data (HKID, card numbers, IBANs and
+//     kinds drydock does not know) are "warning", contact data (email
+//     addresses, phone numbers) "note"; personal data is not a severity
+//     scale, so their security-severity is that of MEDIUM and LOW.
 //
 // Image facts (name, digest, image ID, tags, platform) go in the run's
 // property bag. The output is deterministic: the same report always gives
@@ -137,6 +163,9 @@ type ruleProps struct {
 	SecuritySeverity string   `json:"security-severity"`
 	Tags             []string `json:"tags"`
 	Aliases          []string `json:"aliases,omitempty"`
+	// Controls are a misconfiguration check's benchmark clauses,
+	// "<framework> <clause>".
+	Controls []string `json:"controls,omitempty"`
 }
 
 type configuration struct {
@@ -171,13 +200,24 @@ type result struct {
 	Properties          resultProps       `json:"properties"`
 }
 
+// resultProps is a result's property bag: the package fields for a
+// vulnerability, the others for the other finding classes.
 type resultProps struct {
-	Severity         string `json:"severity"`
-	PackageName      string `json:"packageName"`
+	Severity         string `json:"severity,omitempty"`
+	PackageName      string `json:"packageName,omitempty"`
 	PackageType      string `json:"packageType,omitempty"`
 	PURL             string `json:"purl,omitempty"`
-	InstalledVersion string `json:"installedVersion"`
+	InstalledVersion string `json:"installedVersion,omitempty"`
 	FixedVersion     string `json:"fixedVersion,omitempty"`
+	// Misconfigurations.
+	Target string `json:"target,omitempty"`
+	Object string `json:"object,omitempty"`
+	// Secrets.
+	Category string `json:"category,omitempty"`
+	// Deleted: a later layer deleted the file (secrets, personal data).
+	Deleted bool `json:"deleted,omitempty"`
+	// Personal data.
+	Count int `json:"count,omitempty"`
 }
 
 type location struct {
@@ -187,6 +227,11 @@ type location struct {
 
 type physicalLocation struct {
 	ArtifactLocation artifactLocation `json:"artifactLocation"`
+	Region           *region          `json:"region,omitempty"`
+}
+
+type region struct {
+	StartLine int `json:"startLine"`
 }
 
 type artifactLocation struct {
@@ -236,6 +281,28 @@ func build(r *model.Report, omitSuppressed bool) *sarifLog {
 	results := make([]result, 0, len(vulns))
 	for _, v := range vulns {
 		results = append(results, resultFor(r, v, index[v.ID]))
+	}
+	// addRule adds the rule ID unless a rule has it already (a user
+	// policy could reuse an ID), and returns its index.
+	addRule := func(id string, mk func() rule) int {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		index[id] = len(rules)
+		rules = append(rules, mk())
+		return index[id]
+	}
+	for _, m := range sortedMisconfigs(r.Misconfigurations, omitSuppressed) {
+		i := addRule(m.ID, func() rule { return misconfigRule(m) })
+		results = append(results, misconfigResult(r, m, i))
+	}
+	for _, sec := range sortedSecrets(r.Secrets, omitSuppressed) {
+		i := addRule(secretRuleID(sec), func() rule { return secretRule(sec) })
+		results = append(results, secretResult(sec, i))
+	}
+	for _, f := range personalData(r.PersonalData) {
+		i := addRule(piiRuleID(f.kind.Kind), func() rule { return piiRule(f.kind.Kind) })
+		results = append(results, piiResult(f, i))
 	}
 	if rules == nil {
 		rules = []rule{}
@@ -429,13 +496,7 @@ func resultFor(r *model.Report, v model.Vulnerability, ruleIndex int) result {
 			FixedVersion:     v.FixedVersion,
 		},
 	}
-	if s := v.Suppressed; s != nil {
-		just := s.By
-		if s.Reason != "" {
-			just = cmp.Or(s.By, "suppressed") + ": " + s.Reason
-		}
-		res.Suppressions = []suppression{{Kind: "external", Status: "accepted", Justification: just}}
-	}
+	res.Suppressions = suppressionsOf(v.Suppressed)
 	return res
 }
 

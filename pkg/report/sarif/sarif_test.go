@@ -65,8 +65,11 @@ func TestEncodeDeterministic(t *testing.T) {
 	first := encode(t, r)
 	slices.Reverse(r.Inventory.Packages)
 	slices.Reverse(r.Vulnerabilities)
+	slices.Reverse(r.Misconfigurations)
+	slices.Reverse(r.Secrets)
+	slices.Reverse(r.PersonalData[0].Kinds)
 	if second := encode(t, r); !bytes.Equal(first, second) {
-		t.Error("output depends on the order of the vulnerabilities")
+		t.Error("output depends on the order of the findings")
 	}
 }
 
@@ -93,7 +96,13 @@ func TestEncodeContent(t *testing.T) {
 	for _, ru := range rn.Tool.Driver.Rules {
 		ruleIDs = append(ruleIDs, ru.ID)
 	}
-	if diff := cmp.Diff([]string{"CVE-2024-0727", "CVE-2024-29041"}, ruleIDs); diff != "" {
+	wantRules := []string{
+		"CVE-2024-0727", "CVE-2024-29041",
+		"DD-IMG-001", "DD-IMG-004", "DD-K8S-001",
+		"secret/aws-access-key-id", "secret/private-key",
+		"pii/email", "pii/hkid",
+	}
+	if diff := cmp.Diff(wantRules, ruleIDs); diff != "" {
 		t.Errorf("rules (-want +got):\n%s", diff)
 	}
 	ru := rn.Tool.Driver.Rules[0]
@@ -101,8 +110,13 @@ func TestEncodeContent(t *testing.T) {
 		ru.DefaultConfiguration.Level != "warning" {
 		t.Errorf("rule 0 = %+v", ru)
 	}
-	if len(rn.Results) != 2 {
-		t.Fatalf("%d results, want 2", len(rn.Results))
+	if len(rn.Results) != 9 {
+		t.Fatalf("%d results, want 9", len(rn.Results))
+	}
+	for i, res := range rn.Results {
+		if rn.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+			t.Errorf("result %d: ruleIndex %d is rule %s, not %s", i, res.RuleIndex, rn.Tool.Driver.Rules[res.RuleIndex].ID, res.RuleID)
+		}
 	}
 	want := result{
 		RuleID:    "CVE-2024-0727",
@@ -206,7 +220,22 @@ func TestOmitSuppressed(t *testing.T) {
 	}
 	schematest.Validate(t, schematest.SARIF210, buf.Bytes())
 	rn := decode(t, buf.Bytes()).Runs[0]
-	if len(rn.Results) != 1 || rn.Results[0].RuleID != "CVE-2024-0727" || len(rn.Tool.Driver.Rules) != 1 {
-		t.Errorf("results %+v, %d rules; want only CVE-2024-0727", rn.Results, len(rn.Tool.Driver.Rules))
+	var ruleIDs, resultIDs []string
+	for _, ru := range rn.Tool.Driver.Rules {
+		ruleIDs = append(ruleIDs, ru.ID)
+	}
+	for _, res := range rn.Results {
+		resultIDs = append(resultIDs, res.RuleID)
+		if len(res.Suppressions) > 0 {
+			t.Errorf("%s: suppressed result kept", res.RuleID)
+		}
+	}
+	// CVE-2024-29041 and DD-IMG-004 are suppressed.
+	want := []string{"CVE-2024-0727", "DD-IMG-001", "DD-K8S-001", "secret/aws-access-key-id", "secret/private-key", "pii/email", "pii/hkid"}
+	if diff := cmp.Diff(want, ruleIDs); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, resultIDs); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
 	}
 }

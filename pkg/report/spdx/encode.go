@@ -7,6 +7,11 @@
 // package. drydock's own fields travel in one annotation per package whose
 // comment holds "drydock:<area>:<field>=value" lines, the names of the
 // CycloneDX encoder's properties, so that a report survives the round trip.
+//
+// The document carries the inventory only: vulnerabilities,
+// misconfigurations, secrets and personal data are not written (SPDX 2.3
+// describes packages; docs/report-schema.md lists which formats carry
+// which findings).
 package spdx
 
 import (

@@ -4,19 +4,26 @@
 //
 // The template's data (dot) is the *model.Report (docs/report-schema.md
 // lists its fields; Go field names are the JSON names capitalised:
-// .Artifact.Name, .Vulnerabilities, .Inventory.Packages). The encoder hands
-// the template a copy in which the vulnerabilities are sorted by severity
-// (highest first), package name, version and ID, and the packages by name and
-// version, so the output does not depend on the scanner's order.
+// .Artifact.Name, .Vulnerabilities, .Inventory.Packages, .Misconfigurations,
+// .Secrets, .PersonalData). The encoder hands the template a copy in which
+// the findings are sorted, so the output does not depend on the scanner's
+// order: vulnerabilities by severity (highest first), package name, version
+// and ID; misconfigurations by severity, ID, target and line; secrets by
+// severity, path and line; personal data by path, each file's kinds by
+// kind; and the packages by name and version.
 //
 // Functions, besides text/template's builtins:
 //
-//	severityCount VULNS SEVERITY  number of unsuppressed findings of a severity ("HIGH", case-insensitive)
-//	join SEP LIST                 elements of a list joined with SEP (sprig's argument order, for pipelines)
-//	escapeXML VALUE               VALUE escaped for XML and HTML text and attributes
-//	toJSON VALUE                  VALUE as compact JSON (<, > and & escaped, safe inside HTML)
-//	upper VALUE, lower VALUE      VALUE as text in upper or lower case
-//	now                           the report's creation time (not the clock: output stays reproducible)
+//	severityCount LIST SEVERITY  number of unsuppressed findings of a severity ("HIGH", case-insensitive)
+//	                             in .Vulnerabilities, .Misconfigurations or .Secrets
+//	unsuppressed LIST            the findings of such a list that are not suppressed
+//	join SEP LIST                elements of a list joined with SEP (sprig's argument order, for pipelines)
+//	escapeXML VALUE              VALUE escaped for XML and HTML text and attributes
+//	escapeMarkdown VALUE         VALUE as literal Markdown text on one line, safe in a table cell
+//	markdownCode VALUE           VALUE as a Markdown code span on one line, safe in a table cell
+//	toJSON VALUE                 VALUE as compact JSON (<, > and & escaped, safe inside HTML)
+//	upper VALUE, lower VALUE     VALUE as text in upper or lower case
+//	now                          the report's creation time (not the clock: output stays reproducible)
 //
 // Built-in example templates (Builtin): "markdown", a summary for pull
 // request comments or job summaries, and "html", a standalone page.
@@ -134,13 +141,16 @@ func parse(name, text string) (*Encoder, error) {
 // time here; Encode binds it to the report's creation time.
 func Funcs() texttemplate.FuncMap {
 	return texttemplate.FuncMap{
-		"severityCount": severityCount,
-		"join":          join,
-		"escapeXML":     escapeXML,
-		"toJSON":        toJSON,
-		"upper":         func(v any) string { return strings.ToUpper(str(v)) },
-		"lower":         func(v any) string { return strings.ToLower(str(v)) },
-		"now":           func() time.Time { return time.Time{} },
+		"severityCount":  severityCount,
+		"unsuppressed":   unsuppressed,
+		"join":           join,
+		"escapeXML":      escapeXML,
+		"escapeMarkdown": escapeMarkdown,
+		"markdownCode":   markdownCode,
+		"toJSON":         toJSON,
+		"upper":          func(v any) string { return strings.ToUpper(str(v)) },
+		"lower":          func(v any) string { return strings.ToLower(str(v)) },
+		"now":            func() time.Time { return time.Time{} },
 	}
 }
 
@@ -153,15 +163,97 @@ func str(v any) string {
 	return fmt.Sprint(v)
 }
 
-func severityCount(vulns []model.Vulnerability, severity any) int {
-	want := model.Severity(strings.ToUpper(str(severity)))
+// finding is what severityCount and unsuppressed read of a finding.
+type finding interface {
+	model.Vulnerability | model.Misconfiguration | model.Secret
+}
+
+func severityOf[F finding](f F) (model.Severity, *model.Suppressed) {
+	switch f := any(f).(type) {
+	case model.Vulnerability:
+		return f.Severity, f.Suppressed
+	case model.Misconfiguration:
+		return f.Severity, f.Suppressed
+	case model.Secret:
+		return f.Severity, f.Suppressed
+	}
+	panic("unreachable")
+}
+
+func count[F finding](list []F, want model.Severity) int {
 	n := 0
-	for _, v := range vulns {
-		if v.Suppressed == nil && v.Severity == want {
+	for _, f := range list {
+		if sev, sup := severityOf(f); sup == nil && sev == want {
 			n++
 		}
 	}
 	return n
+}
+
+func severityCount(list any, severity any) (int, error) {
+	want := model.Severity(strings.ToUpper(str(severity)))
+	switch l := list.(type) {
+	case []model.Vulnerability:
+		return count(l, want), nil
+	case []model.Misconfiguration:
+		return count(l, want), nil
+	case []model.Secret:
+		return count(l, want), nil
+	}
+	return 0, fmt.Errorf("severityCount: %T is not a list of vulnerabilities, misconfigurations or secrets", list)
+}
+
+func keep[F finding](list []F) []F {
+	return slices.DeleteFunc(slices.Clone(list), func(f F) bool {
+		_, sup := severityOf(f)
+		return sup != nil
+	})
+}
+
+func unsuppressed(list any) (any, error) {
+	switch l := list.(type) {
+	case []model.Vulnerability:
+		return keep(l), nil
+	case []model.Misconfiguration:
+		return keep(l), nil
+	case []model.Secret:
+		return keep(l), nil
+	}
+	return nil, fmt.Errorf("unsuppressed: %T is not a list of vulnerabilities, misconfigurations or secrets", list)
+}
+
+// mdText escapes Markdown's inline syntax, and the pipes of table cells.
+var mdText = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;",
+	"|", `\|`, "#", `\#`, "~", `\~`, "&", "&amp;", "\r\n", " ", "\n", " ", "\r", " ",
+)
+
+func escapeMarkdown(v any) string { return mdText.Replace(str(v)) }
+
+// markdownCode makes a code span of v: fenced with more backticks than v
+// has in a row, on one line, with pipes escaped for table cells (GitHub
+// Flavored Markdown unescapes them inside code spans).
+func markdownCode(v any) string {
+	s := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`).Replace(str(v))
+	if s == "" {
+		return ""
+	}
+	run, longest := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if longest > 0 || strings.HasPrefix(s, " ") && strings.HasSuffix(s, " ") {
+		// A space on each side keeps a backtick at an edge out of the
+		// fence; the renderer strips one of each.
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // join accepts any slice or array, so .Aliases, .RepoTags and .Licenses work
@@ -195,8 +287,8 @@ func toJSON(v any) (string, error) {
 	return string(b), nil
 }
 
-// sortedCopy returns a shallow copy of r with sorted vulnerabilities and
-// packages; r is not changed.
+// sortedCopy returns a shallow copy of r with sorted findings and packages;
+// r is not changed.
 func sortedCopy(r *model.Report) *model.Report {
 	c := *r
 	if r.Vulnerabilities != nil {
@@ -212,6 +304,45 @@ func sortedCopy(r *model.Report) *model.Report {
 	if r.Inventory.Packages != nil {
 		c.Inventory.Packages = slices.Clone(r.Inventory.Packages)
 		slices.SortStableFunc(c.Inventory.Packages, comparePackages)
+	}
+	if r.Misconfigurations != nil {
+		c.Misconfigurations = slices.Clone(r.Misconfigurations)
+		slices.SortStableFunc(c.Misconfigurations, func(a, b model.Misconfiguration) int {
+			return cmp.Or(
+				b.Severity.Rank()-a.Severity.Rank(),
+				strings.Compare(a.ID, b.ID),
+				strings.Compare(a.Target, b.Target),
+				a.Line-b.Line,
+				strings.Compare(a.Object, b.Object),
+				strings.Compare(a.Message, b.Message),
+			)
+		})
+	}
+	if r.Secrets != nil {
+		c.Secrets = slices.Clone(r.Secrets)
+		slices.SortStableFunc(c.Secrets, func(a, b model.Secret) int {
+			return cmp.Or(
+				b.Severity.Rank()-a.Severity.Rank(),
+				strings.Compare(a.Location.Path, b.Location.Path),
+				a.Line-b.Line,
+				strings.Compare(a.RuleID, b.RuleID),
+				a.Location.LayerIndex-b.Location.LayerIndex,
+			)
+		})
+	}
+	if r.PersonalData != nil {
+		c.PersonalData = slices.Clone(r.PersonalData)
+		for i := range c.PersonalData {
+			p := &c.PersonalData[i]
+			p.Kinds = slices.Clone(p.Kinds)
+			slices.SortStableFunc(p.Kinds, func(a, b model.PIIKind) int { return strings.Compare(a.Kind, b.Kind) })
+		}
+		slices.SortStableFunc(c.PersonalData, func(a, b model.PersonalData) int {
+			return cmp.Or(
+				strings.Compare(a.Location.Path, b.Location.Path),
+				a.Location.LayerIndex-b.Location.LayerIndex,
+			)
+		})
 	}
 	return &c
 }

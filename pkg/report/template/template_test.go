@@ -61,6 +61,25 @@ func TestBuiltinCases(t *testing.T) {
 	notScanned.Vulnerabilities = nil
 	clean := schematest.Report()
 	clean.Vulnerabilities = []model.Vulnerability{}
+	clean.Misconfigurations = []model.Misconfiguration{}
+	clean.Secrets = []model.Secret{}
+	clean.PersonalData = []model.PersonalData{}
+	otherNotScanned := schematest.Report()
+	otherNotScanned.Misconfigurations, otherNotScanned.Secrets, otherNotScanned.PersonalData = nil, nil, nil
+	allSuppressed := schematest.Report()
+	for i := range allSuppressed.Secrets {
+		allSuppressed.Secrets[i].Suppressed = &model.Suppressed{By: "ignore-file", Reason: "test fixture"}
+	}
+	// Text from scanned files that would break the Markdown.
+	awkwardFindings := &model.Report{
+		Misconfigurations: []model.Misconfiguration{{
+			ID: "USER|1", Severity: model.SeverityLow, Title: "a *b* [c](d)", Message: "x\ny <img>", Target: "we`ird|path.yaml", Line: 2,
+		}},
+		Secrets: []model.Secret{{
+			RuleID: "generic", Severity: model.SeverityHigh, Match: "k = `ab**` | x",
+			Location: model.Location{Path: "a|b"},
+		}},
+	}
 	awkward := &model.Report{
 		Artifact: model.Artifact{Name: `<script>alert("x")</script>`},
 		Vulnerabilities: []model.Vulnerability{{
@@ -76,7 +95,22 @@ func TestBuiltinCases(t *testing.T) {
 		notWant   []string
 	}{
 		{"markdown not scanned", "markdown", notScanned, []string{"Vulnerability scanning was not run."}, []string{"| Critical"}},
-		{"markdown clean", "markdown", clean, []string{"| 0 | 0 | 0 | 0 | 0 |", "No vulnerabilities found."}, []string{"Suppressed", "not run"}},
+		{"markdown clean", "markdown", clean, []string{
+			"| 0 | 0 | 0 | 0 | 0 |", "No vulnerabilities found.",
+			"### Misconfigurations\n\nCritical 0 · High 0 · Medium 0 · Low 0 · Unknown 0\n\nNo misconfigurations found.\n",
+			"### Secrets\n\nCritical 0 · High 0 · Medium 0 · Low 0 · Unknown 0\n\nNo secrets found.\n",
+			"### Personal data\n\nNo personal data found.\n",
+		}, []string{"Suppressed", "not run", "| Check", "| Rule", "| File"}},
+		{"markdown other classes not scanned", "markdown", otherNotScanned, []string{"| CVE-2024-0727 |"},
+			[]string{"Misconfigurations", "Secrets", "Personal data"}},
+		{"markdown secrets all suppressed", "markdown", allSuppressed, []string{
+			"### Secrets\n\nCritical 0 · High 0 · Medium 0 · Low 0 · Unknown 0\n\n<details><summary>Suppressed</summary>\n\n" +
+				"- aws-access-key-id in `etc/app/.env`: ignore-file (test fixture)\n- private-key in `root/.ssh/id_ed25519`: ignore-file (test fixture)\n\n</details>\n\n### Personal data",
+		}, []string{"| Rule", "AKIA"}},
+		{"markdown awkward findings", "markdown", awkwardFindings, []string{
+			"| USER\\|1 | LOW | `` we`ird\\|path.yaml ``:2 | a \\*b\\* \\[c\\](d) | x y &lt;img&gt; |\n",
+			"| generic | HIGH | `a\\|b` | - | `` k = `ab**` \\| x `` |\n",
+		}, nil},
 		{"html not scanned", "html", notScanned, []string{"<p>Vulnerability scanning was not run.</p>"}, []string{"<h2>"}},
 		{"html awkward", "html", awkward,
 			[]string{"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;", "a &amp; b &lt;/td&gt;", "<td>X-1</td>",
@@ -122,10 +156,14 @@ func TestDeterministic(t *testing.T) {
 	first := encode(t, e, r)
 	slices.Reverse(r.Inventory.Packages)
 	slices.Reverse(r.Vulnerabilities)
+	slices.Reverse(r.Misconfigurations)
+	slices.Reverse(r.Secrets)
+	slices.Reverse(r.PersonalData[0].Kinds)
 	if second := encode(t, e, r); !bytes.Equal(first, second) {
-		t.Error("output depends on the order of packages or vulnerabilities")
+		t.Error("output depends on the order of packages or findings")
 	}
-	if r.Vulnerabilities[0].ID != "CVE-2024-29041" {
+	if r.Vulnerabilities[0].ID != "CVE-2024-29041" || r.Misconfigurations[0].ID != "DD-IMG-004" ||
+		r.Secrets[0].RuleID != "private-key" || r.PersonalData[0].Kinds[0].Kind != "email" {
 		t.Error("Encode reordered the caller's report")
 	}
 }
@@ -138,6 +176,12 @@ func TestFuncs(t *testing.T) {
 	}{
 		{"severityCount skips suppressed", `{{ severityCount .Vulnerabilities "MEDIUM" }}`, "2"},
 		{"severityCount case", `{{ severityCount .Vulnerabilities "medium" }} {{ severityCount .Vulnerabilities "high" }}`, "2 0"},
+		{"severityCount misconfigurations", `{{ severityCount .Misconfigurations "high" }} {{ severityCount .Misconfigurations "low" }}`, "2 0"},
+		{"severityCount secrets", `{{ severityCount .Secrets "CRITICAL" }}`, "1"},
+		{"unsuppressed", `{{ len (unsuppressed .Vulnerabilities) }} {{ len (unsuppressed .Misconfigurations) }} {{ range unsuppressed .Secrets }}{{ .RuleID }} {{ end }}`,
+			"2 2 aws-access-key-id private-key "},
+		{"escapeMarkdown", `{{ escapeMarkdown "a|b *c* _d_ <e> & [f]` + "`g`" + `\n#h" }}`, `a\|b \*c\* \_d\_ &lt;e&gt; &amp; \[f\]\` + "`g\\`" + ` \#h`},
+		{"markdownCode", `{{ markdownCode "a|b" }} {{ markdownCode "x` + "``" + `y" }} {{ markdownCode "" }}`, "`a\\|b` ``` x``y ``` "},
 		{"join strings", `{{ join ", " .Artifact.RepoTags }}`, "registry.example.com/shop/web:1.4.2, registry.example.com/shop/web:latest"},
 		{"join pipeline", `{{ range .Vulnerabilities }}{{ if eq .ID "CVE-2024-0727" }}{{ .Aliases | join "+" }}{{ end }}{{ end }}`, "DSA-5639-1+GHSA-9v9h-cgj8-h64p"},
 		{"join nil", `[{{ join "," .Status }}]`, "[]"},
@@ -187,6 +231,10 @@ func TestErrors(t *testing.T) {
 	if _, err := Parse(`{{ join "," 3 }}`); err != nil {
 		t.Fatal(err)
 	}
+	e, _ = Parse(`{{ severityCount .Inventory.Packages "high" }}`)
+	if err := e.Encode(&buf, schematest.Report()); err == nil || !strings.Contains(err.Error(), "not a list of vulnerabilities") {
+		t.Errorf("severityCount of packages: %v", err)
+	}
 	e, _ = Parse(`{{ join "," 3 }}`)
 	if err := e.Encode(&buf, schematest.Report()); err == nil || !strings.Contains(err.Error(), "not a list") {
 		t.Errorf("join of a number: %v", err)
@@ -231,4 +279,16 @@ func TestConcurrentNow(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestFuncsNotScanned: the finding functions take the nil list of a
+// scanner that did not run.
+func TestFuncsNotScanned(t *testing.T) {
+	e, err := Parse(`{{ severityCount .Vulnerabilities "high" }} {{ severityCount .Secrets "high" }} {{ len (unsuppressed .Misconfigurations) }}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(encode(t, e, &model.Report{})); got != "0 0 0" {
+		t.Errorf("got %q, want %q", got, "0 0 0")
+	}
 }

@@ -18,7 +18,14 @@ const (
 // and an rpm package copied in from other distributions, npm packages (one
 // installed twice, at two paths), licenses that are SPDX IDs, an SPDX
 // expression and Debian free text ("GPL-2+"), and two vulnerabilities with
-// CVSS 3.1 vectors, one suppressed by VEX. Every call returns a fresh copy.
+// CVSS 3.1 vectors, one suppressed by VEX. Besides vulnerabilities it holds
+// the other finding classes: misconfigurations of the image config (root
+// user, CIS Docker 4.1; no HEALTHCHECK, suppressed by an ignore file) and of
+// a Kubernetes manifest in the image (privileged container, PSS baseline and
+// CIS Kubernetes); secrets (an AWS access key ID, and a private
+// key in a file a later layer deleted), with redacted matches; and personal
+// data in a CSV file, counted per kind with redacted samples. Every call
+// returns a fresh copy.
 func Report() *model.Report {
 	debian := &model.OSRelease{
 		ID:         "debian",
@@ -161,5 +168,74 @@ func Report() *model.Report {
 				Suppressed: &model.Suppressed{By: "vex", Reason: "vulnerable_code_not_in_execute_path"},
 			},
 		},
+		Misconfigurations: []model.Misconfiguration{
+			{
+				ID:       "DD-IMG-001",
+				Title:    "Image runs as root",
+				Severity: model.SeverityHigh,
+				Description: "A container whose process runs as root (UID 0) gives an attacker who exploits the application root " +
+					"inside the container, and with it a much shorter path to the host through kernel or runtime flaws, " +
+					"writable host mounts or added capabilities.",
+				Resolution: "Create an unprivileged user in the image and set it with USER (for example `USER 10001`).",
+				Message:    "the image sets no USER, so it runs as root",
+				Target:     "registry.example.com/shop/web:1.4.2",
+				Object:     "image config",
+				Controls:   []model.Control{{Framework: "CIS Docker Benchmark 1.6", ID: "4.1"}},
+				Source:     "builtin",
+			},
+			{
+				ID:       "DD-K8S-001",
+				Title:    "Privileged container",
+				Severity: model.SeverityHigh,
+				Description: "A privileged container has every capability, all host devices and no seccomp or AppArmor " +
+					"confinement: a compromise of the container is a compromise of the node.",
+				Resolution: "Remove `securityContext.privileged: true`; grant only the specific capabilities needed.",
+				Message:    "container web is privileged",
+				Target:     "app/deploy/web.yaml",
+				Object:     "Deployment/shop/web",
+				Line:       27,
+				Controls: []model.Control{
+					{Framework: "PSS baseline", ID: "Privileged Containers"},
+					{Framework: "CIS Kubernetes Benchmark 1.9", ID: "5.2.2"},
+				},
+				Source: "builtin",
+			},
+			{
+				ID:          "DD-IMG-004",
+				Title:       "Image has no HEALTHCHECK",
+				Severity:    model.SeverityLow,
+				Description: "Without a HEALTHCHECK the engine cannot tell a hung process from a working one, so a broken container keeps receiving traffic instead of being restarted.",
+				Resolution:  "Add a HEALTHCHECK instruction that probes the service (or rely on orchestrator probes and accept the finding).",
+				Message:     "the image defines no HEALTHCHECK",
+				Target:      "registry.example.com/shop/web:1.4.2",
+				Object:      "image config",
+				Controls:    []model.Control{{Framework: "CIS Docker Benchmark 1.6", ID: "4.6"}},
+				Source:      "builtin",
+				Suppressed:  &model.Suppressed{By: "ignore-file", Reason: "Kubernetes liveness probes replace HEALTHCHECK"},
+			},
+		},
+		Secrets: []model.Secret{
+			{
+				RuleID: "aws-access-key-id", Category: "AWS", Title: "AWS access key ID", Severity: model.SeverityCritical,
+				Match:    "AKIA************MPLE",
+				Line:     3,
+				Location: model.Location{Path: "etc/app/.env", Layer: Layer1, LayerIndex: 1},
+			},
+			{
+				// Copied in by layer 1, removed by layer 2: still in the image.
+				RuleID: "private-key", Category: "Private key", Title: "Private key", Severity: model.SeverityHigh,
+				Match:    "b3BlbnNz****************",
+				Line:     2,
+				Location: model.Location{Path: "root/.ssh/id_ed25519", Layer: Layer1, LayerIndex: 1},
+				Deleted:  true,
+			},
+		},
+		PersonalData: []model.PersonalData{{
+			Location: model.Location{Path: "app/data/customers.csv", Layer: Layer2, LayerIndex: 2},
+			Kinds: []model.PIIKind{
+				{Kind: "hkid", Count: 3, Sample: "A12****(3)"},
+				{Kind: "email", Count: 12, Sample: "j***@example.com"},
+			},
+		}},
 	}
 }
