@@ -76,8 +76,9 @@ func (a *app) imageCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "image REF",
 		Short: "Scan a container image",
-		Long: `Scan a container image: list its OS packages, layer by layer, and match
-them against the vulnerability DB.
+		Long: `Scan a container image: list its OS and application packages, layer by
+layer, and match them against the vulnerability DB. --scanners adds the image
+config checks (config), secrets (secret) and personal data (pii) in every layer.
 
 REF is one of:
   docker-archive:PATH[:TAG]   'docker save' output (plain, gzip or zstd)
