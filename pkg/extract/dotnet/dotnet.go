@@ -16,7 +16,6 @@ import (
 
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
-	"github.com/drydockhq/drydock/pkg/purl"
 )
 
 // Extractor names.
@@ -305,22 +304,10 @@ func ParseNuGetLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 }
 
 func newPackage(name, version string) model.Package {
-	p := model.Package{
-		Name:      name,
-		Version:   version,
-		Type:      model.TypeNuGet,
-		Ecosystem: model.LanguageEcosystem(model.TypeNuGet),
-	}
-	p.PURL = purl.For(p, nil)
-	return p
+	return extract.LanguagePackage(model.TypeNuGet, name, version)
 }
 
-func locate(res *extract.Result, p string) *extract.Result {
-	for i := range res.Packages {
-		res.Packages[i].Locations = []model.Location{{Path: p}}
-	}
-	return res
-}
+func locate(res *extract.Result, p string) *extract.Result { return res.Locate(p) }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

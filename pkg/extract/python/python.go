@@ -10,7 +10,6 @@ package python
 import (
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
-	"github.com/drydockhq/drydock/pkg/purl"
 )
 
 // Extractor names.
@@ -28,20 +27,8 @@ const maxPackages = 1 << 17
 
 // newPackage returns a PyPI package with its ecosystem and package URL.
 func newPackage(name, version string) model.Package {
-	p := model.Package{
-		Name:      name,
-		Version:   version,
-		Type:      model.TypePyPI,
-		Ecosystem: model.LanguageEcosystem(model.TypePyPI),
-	}
-	p.PURL = purl.For(p, nil)
-	return p
+	return extract.LanguagePackage(model.TypePyPI, name, version)
 }
 
 // locate sets the location of every package of res to the file at p.
-func locate(res *extract.Result, p string) *extract.Result {
-	for i := range res.Packages {
-		res.Packages[i].Locations = []model.Location{{Path: p}}
-	}
-	return res
-}
+func locate(res *extract.Result, p string) *extract.Result { return res.Locate(p) }

@@ -6,7 +6,6 @@ package ruby
 import (
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
-	"github.com/drydockhq/drydock/pkg/purl"
 )
 
 // Extractor names.
@@ -20,22 +19,10 @@ const maxPackages = 1 << 17
 
 // newPackage returns a gem with its ecosystem and package URL.
 func newPackage(name, version string) model.Package {
-	p := model.Package{
-		Name:      name,
-		Version:   version,
-		Type:      model.TypeGem,
-		Ecosystem: model.LanguageEcosystem(model.TypeGem),
-	}
-	p.PURL = purl.For(p, nil)
-	return p
+	return extract.LanguagePackage(model.TypeGem, name, version)
 }
 
-func locate(res *extract.Result, p string) *extract.Result {
-	for i := range res.Packages {
-		res.Packages[i].Locations = []model.Location{{Path: p}}
-	}
-	return res
-}
+func locate(res *extract.Result, p string) *extract.Result { return res.Locate(p) }
 
 // validName reports whether s can be a gem name.
 func validName(s string) bool {
