@@ -38,11 +38,9 @@
 package gitlab
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -84,17 +82,7 @@ func (e Encoder) Encode(w io.Writer, r *model.Report) error {
 	if r == nil {
 		return errors.New("encoding GitLab report: nil report")
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e.build(r)); err != nil {
-		return fmt.Errorf("encoding GitLab report: %w", err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("writing GitLab report: %w", err)
-	}
-	return nil
+	return report.WriteJSON(w, e.build(r), "GitLab report")
 }
 
 type document struct {

@@ -58,11 +58,9 @@
 package sarif
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,17 +107,7 @@ func (e Encoder) Encode(w io.Writer, r *model.Report) error {
 	if r == nil {
 		return errors.New("encoding SARIF: nil report")
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(build(r, e.OmitSuppressed)); err != nil {
-		return fmt.Errorf("encoding SARIF: %w", err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("writing SARIF: %w", err)
-	}
-	return nil
+	return report.WriteJSON(w, build(r, e.OmitSuppressed), "SARIF")
 }
 
 // The SARIF object model, reduced to what drydock writes. Field order is
