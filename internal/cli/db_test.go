@@ -66,3 +66,43 @@ func TestDBDistribution(t *testing.T) {
 		t.Errorf("update from bundle: %v %s", err, out)
 	}
 }
+
+// TestDBBuildMalformed: a folder of real OSV data with a malformed record
+// and a truncated file builds, skips them with counted warnings, and db
+// status shows the per-ecosystem counts and the skips.
+func TestDBBuildMalformed(t *testing.T) {
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "feeds")
+	if err := os.MkdirAll(feed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(shareddata.File(t, "osv-crates-rustsec.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"osv-crates-rustsec.zip": src,
+		"broken.json":            []byte(`{"id": "GHSA-xxxx", "affected": [{"package": {"ecosystem": "npm", "name": "x"}, "ranges": [{"type": "SEMVER", "events": [`),
+		"truncated.zip":          src[:len(src)/3],
+	} {
+		if err := os.WriteFile(filepath.Join(feed, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "vuln.db")
+	out, stderr, err := run(t, "db", "build", "--db", db, "--from", feed)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	// Skipped records are logged as warnings; unreadable inputs listed.
+	if !strings.Contains(stderr, "broken.json") || !strings.Contains(out, "truncated.zip: zip: not a valid zip file") {
+		t.Errorf("build output does not name the bad files:\n%s\n%s", out, stderr)
+	}
+	status, _, err := run(t, "db", "status", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(status, "crates.io") || !strings.Contains(status, "skipped") {
+		t.Errorf("status:\n%s", status)
+	}
+}

@@ -237,6 +237,14 @@ func (a *app) dbCmd() *cobra.Command {
 			fmt.Fprintf(a.env.Stdout, "built %s: %d advisories, %d packages, %.1f MiB in %s\n", rep.Path, rep.Advisories, rep.Packages, float64(rep.Size)/(1<<20), rep.Duration.Round(time.Millisecond))
 			for _, s := range rep.Sources {
 				fmt.Fprintf(a.env.Stdout, "  %-40s %6d records  %4d skipped\n", s.Name, s.Records, s.Skipped)
+				reasons := make([]string, 0, len(s.Notes))
+				for r := range s.Notes {
+					reasons = append(reasons, r)
+				}
+				slices.Sort(reasons)
+				for _, r := range reasons {
+					fmt.Fprintf(a.env.Stdout, "      %d× %s\n", s.Notes[r], r)
+				}
 			}
 			return nil
 		},

@@ -133,12 +133,28 @@ func Build(ctx context.Context, out string, inputs []string, opts Options) (*Rep
 	if err != nil {
 		return nil, err
 	}
+	inputs, err = expandInputs(inputs)
+	if err != nil {
+		return nil, err
+	}
 	rep := &Report{Path: out, BuiltAt: now().UTC()}
 	for i, in := range inputs {
 		src := &SourceReport{Name: filepath.Base(in), Path: in}
 		rep.Sources = append(rep.Sources, src)
+		if _, err := os.Stat(in); err != nil {
+			return nil, fmt.Errorf("reading input: %w", err) // a typo, not bad data
+		}
 		if err := readInput(ctx, in, i, src, col, log); err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			// An unreadable input (a truncated zip in a folder of feeds)
+			// costs that input, counted, not the build; the records read
+			// from it before the error stay.
+			src.Skipped++
+			src.note("input unreadable: "+err.Error(), 1)
+			log.Warn("skipping unreadable vulnerability source", "source", src.Name, "err", err)
+			continue
 		}
 		log.Info("read vulnerability source", "source", src.Name, "files", src.Files, "skipped", src.Skipped)
 	}

@@ -119,9 +119,8 @@ func walkDir(root string, src *SourceReport, handle func(doc) error) error {
 			return nil
 		}
 		lower := strings.ToLower(de.Name())
-		if strings.HasSuffix(lower, ".zip") || isTar(lower) {
-			src.note("archive inside a directory input (pass it as an input of its own)", 1)
-			return nil
+		if isArchive(lower) {
+			return nil // an input of its own (expandInputs)
 		}
 		fi, err := de.Info()
 		if err != nil {
@@ -210,4 +209,52 @@ func walkTar(p, lower string, handle func(doc) error) error {
 			return err
 		}
 	}
+}
+
+func isArchive(lowerName string) bool {
+	return strings.HasSuffix(lowerName, ".zip") || isTar(lowerName)
+}
+
+// expandInputs turns each directory input into the archives found in it
+// (each an input of its own, in path order) followed by the directory
+// itself when it also holds loose files, so that a folder of feeds such as
+// ../shared/data can be given whole. Hidden entries are skipped, as
+// walkDir does.
+func expandInputs(inputs []string) ([]string, error) {
+	var out []string
+	for _, in := range inputs {
+		fi, err := os.Stat(in)
+		if err != nil || !fi.IsDir() {
+			out = append(out, in) // readInput reports the error
+			continue
+		}
+		loose := false
+		err = filepath.WalkDir(in, func(p string, de fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != in && strings.HasPrefix(de.Name(), ".") {
+				if de.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !de.Type().IsRegular() {
+				return nil
+			}
+			if isArchive(strings.ToLower(de.Name())) {
+				out = append(out, p)
+			} else {
+				loose = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading input %s: %w", in, err)
+		}
+		if loose {
+			out = append(out, in)
+		}
+	}
+	return out, nil
 }
