@@ -26,12 +26,14 @@ func scannerNames() []string { return []string{scanVuln, scanConfig, scanSecret,
 
 // scanFlags choose what is looked for beyond the package inventory.
 type scanFlags struct {
-	scanners []string
-	cf       configFlags
+	scanners    []string
+	secretRules string
+	cf          configFlags
 }
 
 func (f *scanFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringSliceVar(&f.scanners, "scanners", []string{scanVuln}, "what to look for: "+strings.Join(scannerNames(), ", "))
+	cmd.Flags().StringVar(&f.secretRules, "secret-rules", "", "YAML file of secret rules merged with the built-in ones (see pkg/secret/README.md)")
 	f.cf.register(cmd)
 }
 
@@ -52,7 +54,7 @@ func (f *scanFlags) has(s string) bool { return slices.Contains(f.scanners, s) }
 func (f *scanFlags) contentExtractors() (extract.Set, error) {
 	var set extract.Set
 	if f.has(scanSecret) {
-		e, err := newSecretExtractor()
+		e, err := newSecretExtractor(f.secretRules)
 		if err != nil {
 			return nil, err
 		}

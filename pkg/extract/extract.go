@@ -87,15 +87,26 @@ type Result struct {
 // but finds it cannot read, e.g. an unknown database format.
 var ErrNotSupported = errors.New("format not supported")
 
+// Configured is implemented by extractors whose output also depends on
+// user configuration (the secret scanner's rule file): ConfigKey returns a
+// digest of it, which becomes part of the layer cache key.
+type Configured interface {
+	ConfigKey() string
+}
+
 // Set is an explicit, ordered list of extractors.
 type Set []Extractor
 
-// Key returns a stable description of the set ("name@version,…", sorted),
-// used in layer cache keys.
+// Key returns a stable description of the set ("name@version[#config],…",
+// sorted), used in layer cache keys.
 func (s Set) Key() string {
 	parts := make([]string, 0, len(s))
 	for _, e := range s {
-		parts = append(parts, e.Name()+"@"+strconv.Itoa(e.Version()))
+		k := e.Name() + "@" + strconv.Itoa(e.Version())
+		if c, ok := e.(Configured); ok {
+			k += "#" + c.ConfigKey()
+		}
+		parts = append(parts, k)
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
