@@ -15,8 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/drydockhq/drydock/pkg/model"
 	"github.com/drydockhq/drydock/pkg/extract"
+	"github.com/drydockhq/drydock/pkg/model"
 	"github.com/drydockhq/drydock/pkg/secret"
 )
 
