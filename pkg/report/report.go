@@ -4,9 +4,12 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/drydockhq/drydock/pkg/model"
 )
@@ -35,4 +38,28 @@ func WriteJSON(w io.Writer, v any, what string) error {
 		return fmt.Errorf("writing %s: %w", what, err)
 	}
 	return nil
+}
+
+// SortedVulnerabilities returns a copy of vs ordered by ID, package name,
+// version, first location path and type: the stable order of the encoders
+// that list findings flat.
+func SortedVulnerabilities(vs []model.Vulnerability) []model.Vulnerability {
+	out := slices.Clone(vs)
+	slices.SortStableFunc(out, func(a, b model.Vulnerability) int {
+		return cmp.Or(
+			strings.Compare(a.ID, b.ID),
+			strings.Compare(a.Package.Name, b.Package.Name),
+			strings.Compare(a.Package.Version, b.Package.Version),
+			strings.Compare(firstPath(a.Package), firstPath(b.Package)),
+			strings.Compare(string(a.Package.Type), string(b.Package.Type)),
+		)
+	})
+	return out
+}
+
+func firstPath(p model.Package) string {
+	if len(p.Locations) == 0 {
+		return ""
+	}
+	return p.Locations[0].Path
 }

@@ -44,7 +44,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -200,7 +199,7 @@ func (e Encoder) build(r *model.Report) *document {
 		}
 	}
 	image := cmp.Or(r.Artifact.Name, "unknown")
-	for _, v := range sorted(r.Vulnerabilities) {
+	for _, v := range report.SortedVulnerabilities(r.Vulnerabilities) {
 		if v.Suppressed != nil {
 			continue
 		}
@@ -209,20 +208,6 @@ func (e Encoder) build(r *model.Report) *document {
 	return d
 }
 
-// sorted returns the findings ordered by ID, package, version and path.
-func sorted(vs []model.Vulnerability) []model.Vulnerability {
-	out := slices.Clone(vs)
-	slices.SortStableFunc(out, func(a, b model.Vulnerability) int {
-		return cmp.Or(
-			strings.Compare(a.ID, b.ID),
-			strings.Compare(a.Package.Name, b.Package.Name),
-			strings.Compare(a.Package.Version, b.Package.Version),
-			strings.Compare(pathOf(a.Package), pathOf(b.Package)),
-			strings.Compare(string(a.Package.Type), string(b.Package.Type)),
-		)
-	})
-	return out
-}
 
 func pathOf(p model.Package) string {
 	if len(p.Locations) == 0 {

@@ -250,7 +250,7 @@ type runProps struct {
 
 // build converts r to a SARIF log.
 func build(r *model.Report, omitSuppressed bool) *sarifLog {
-	vulns := sorted(r.Vulnerabilities)
+	vulns := report.SortedVulnerabilities(r.Vulnerabilities)
 	if omitSuppressed {
 		vulns = slices.DeleteFunc(vulns, func(v model.Vulnerability) bool { return v.Suppressed != nil })
 	}
@@ -320,20 +320,6 @@ func build(r *model.Report, omitSuppressed bool) *sarifLog {
 	return &sarifLog{Schema: SchemaURI, Version: "2.1.0", Runs: []run{rn}}
 }
 
-// sorted returns the findings ordered by ID, package, version and path.
-func sorted(vs []model.Vulnerability) []model.Vulnerability {
-	out := slices.Clone(vs)
-	slices.SortStableFunc(out, func(a, b model.Vulnerability) int {
-		return cmp.Or(
-			strings.Compare(a.ID, b.ID),
-			strings.Compare(a.Package.Name, b.Package.Name),
-			strings.Compare(a.Package.Version, b.Package.Version),
-			strings.Compare(pathOf(a.Package), pathOf(b.Package)),
-			strings.Compare(string(a.Package.Type), string(b.Package.Type)),
-		)
-	})
-	return out
-}
 
 func pathOf(p model.Package) string {
 	if len(p.Locations) == 0 {
