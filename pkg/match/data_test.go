@@ -3,35 +3,16 @@ package match
 import (
 	"archive/zip"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/drydockhq/drydock/internal/shareddata"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 )
 
-// dataDir returns the staged real vulnerability data (../shared/data next to
-// the repository root), or skips the test when it is absent.
-func dataDir(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			data := filepath.Join(d, "..", "shared", "data")
-			if _, err := os.Stat(data); err != nil {
-				t.Skipf("real advisory data not found at %s (CI has it): %v", data, err)
-			}
-			return data
-		}
-		if filepath.Dir(d) == d {
-			t.Skip("repository root not found; no real advisory data")
-		}
-	}
-}
+// dataDir returns the staged real vulnerability data (../shared/data).
+func dataDir(t testing.TB) string { return shareddata.Dir(t) }
 
 // loadZip decodes advisories from one of the staged OSV zips: the named
 // files (paths inside the zip, ".json" added when missing), or, with no

@@ -8,12 +8,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/drydockhq/drydock/internal/shareddata"
 	"github.com/drydockhq/drydock/pkg/vulndb"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 	"github.com/google/go-cmp/cmp"
@@ -332,16 +332,8 @@ func TestBuildMergesAlpineReleases(t *testing.T) {
 }
 
 // stagedData returns the directory of the real vulnerability data staged
-// beside the repository (../shared/data from the repository root), or skips.
-func stagedData(t testing.TB) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(dir, "osv-go-vulndb.zip")); err != nil {
-		t.Skipf("staged vulnerability data not found at %s: %v", dir, err)
-	}
-	return dir
-}
+// beside the repository (../shared/data).
+func stagedData(t testing.TB) string { return shareddata.Dir(t) }
 
 // stagedInputs lists every staged vulnerability data set.
 func stagedInputs(t testing.TB) []string {
