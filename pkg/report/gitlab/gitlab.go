@@ -208,7 +208,6 @@ func (e Encoder) build(r *model.Report) *document {
 	return d
 }
 
-
 func pathOf(p model.Package) string {
 	if len(p.Locations) == 0 {
 		return ""

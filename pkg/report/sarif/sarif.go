@@ -320,7 +320,6 @@ func build(r *model.Report, omitSuppressed bool) *sarifLog {
 	return &sarifLog{Schema: SchemaURI, Version: "2.1.0", Runs: []run{rn}}
 }
 
-
 func pathOf(p model.Package) string {
 	if len(p.Locations) == 0 {
 		return ""
