@@ -1,7 +1,6 @@
 package golang
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/imagetest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
 )
@@ -309,31 +309,17 @@ func TestExtractThroughWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var layer bytes.Buffer
-	tw := tar.NewWriter(&layer)
-	for _, f := range []struct {
-		name string
-		mode int64
-		data []byte
-	}{
-		{"usr/local/bin/hello", 0o755, bin},
-		{"usr/local/share/hello.bin", 0o644, bin}, // no execute bit
-		{"src/hello/go.mod", 0o644, mod},
-		{"root/go/pkg/mod/golang.org/x/text@v0.3.5/go.mod", 0o644, mod},
-		{"usr/bin/script", 0o755, []byte("#!/bin/sh\n")},
-	} {
-		hdr := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}
-		if err := tw.WriteHeader(hdr); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(f.data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
+	layer, err := imagetest.TarBytes([]imagetest.Entry{
+		{Name: "usr/local/bin/hello", Mode: 0o755, Body: string(bin)},
+		{Name: "usr/local/share/hello.bin", Mode: 0o644, Body: string(bin)}, // no execute bit
+		{Name: "src/hello/go.mod", Body: string(mod)},
+		{Name: "root/go/pkg/mod/golang.org/x/text@v0.3.5/go.mod", Body: string(mod)},
+		{Name: "usr/bin/script", Mode: 0o755, Body: "#!/bin/sh\n"},
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := extract.Walk(context.Background(), &layer, "sha256:test", extract.Set{NewBinary(), NewMod()}, extract.WalkOptions{})
+	inv, err := extract.Walk(context.Background(), bytes.NewReader(layer), "sha256:test", extract.Set{NewBinary(), NewMod()}, extract.WalkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package java_test
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/imagetest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/java"
 	"github.com/drydockhq/drydock/pkg/model"
@@ -364,15 +364,9 @@ func TestDebianSystemJars(t *testing.T) {
 // TestWalk runs the extractor through the layer walker on a tar of the
 // fixtures plus files it must skip or survive, and squashes the layer.
 func TestWalk(t *testing.T) {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
+	var entries []imagetest.Entry
 	add := func(name string, data []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(data); err != nil {
-			t.Fatal(err)
-		}
+		entries = append(entries, imagetest.Entry{Name: name, Body: string(data)})
 	}
 	fx := fixtures()
 	want := 0
@@ -386,10 +380,11 @@ func TestWalk(t *testing.T) {
 	}
 	add("opt/fixtures/README.txt", []byte("not read"))
 	add("opt/broken/app.jar", []byte("<html>404</html>"))
-	if err := tw.Close(); err != nil {
+	layer, err := imagetest.TarBytes(entries)
+	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := extract.Walk(context.Background(), &buf, "sha256:layer", extract.Set{java.New()}, extract.WalkOptions{})
+	inv, err := extract.Walk(context.Background(), bytes.NewReader(layer), "sha256:layer", extract.Set{java.New()}, extract.WalkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

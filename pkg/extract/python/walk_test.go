@@ -1,7 +1,6 @@
 package python_test
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"sort"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/imagetest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/python"
 )
@@ -29,27 +29,21 @@ func TestWalk(t *testing.T) {
 		"app/README.txt":         "pipenv/requirements.txt",
 		"app/broken/poetry.lock": "installed/site-packages/pip-23.0.1.dist-info/METADATA",
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
 	paths := make([]string, 0, len(files))
 	for p := range files {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	var entries []imagetest.Entry
 	for _, p := range paths {
-		data := readFile(t, files[p])
-		if err := tw.WriteHeader(&tar.Header{Name: p, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(data); err != nil {
-			t.Fatal(err)
-		}
+		entries = append(entries, imagetest.Entry{Name: p, Body: string(readFile(t, files[p]))})
 	}
-	if err := tw.Close(); err != nil {
+	layer, err := imagetest.TarBytes(entries)
+	if err != nil {
 		t.Fatal(err)
 	}
 	set := extract.Set{python.NewInstalled(), python.NewRequirements(), python.NewPoetry(), python.NewPipenv(), python.NewUV()}
-	inv, err := extract.Walk(context.Background(), &buf, "sha256:layer", set, extract.WalkOptions{})
+	inv, err := extract.Walk(context.Background(), bytes.NewReader(layer), "sha256:layer", set, extract.WalkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package rust
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/zlib"
 	"context"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/imagetest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
 )
@@ -210,29 +210,15 @@ func TestAuditableThroughWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var layer bytes.Buffer
-	tw := tar.NewWriter(&layer)
-	for _, f := range []struct {
-		name string
-		mode int64
-		data []byte
-	}{
-		{"usr/local/bin/app", 0o755, elf},
-		{"usr/local/share/app.bin", 0o644, elf},
-		{"src/app/Cargo.lock", 0o644, lock},
-	} {
-		hdr := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}
-		if err := tw.WriteHeader(hdr); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(f.data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
+	layer, err := imagetest.TarBytes([]imagetest.Entry{
+		{Name: "usr/local/bin/app", Mode: 0o755, Body: string(elf)},
+		{Name: "usr/local/share/app.bin", Mode: 0o644, Body: string(elf)},
+		{Name: "src/app/Cargo.lock", Body: string(lock)},
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := extract.Walk(context.Background(), &layer, "sha256:test", extract.Set{NewAuditable(), NewLock()}, extract.WalkOptions{})
+	inv, err := extract.Walk(context.Background(), bytes.NewReader(layer), "sha256:test", extract.Set{NewAuditable(), NewLock()}, extract.WalkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
