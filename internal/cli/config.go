@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -90,15 +90,12 @@ own Rego policies.`,
 			} else if ms, status, err = config.ScanDir(cmd.Context(), args[0], opts); err != nil {
 				return err
 			}
-			if ms == nil {
-				ms = []model.Misconfiguration{}
-			}
 			r := &model.Report{
 				SchemaVersion:     model.SchemaVersion,
-				CreatedAt:         a.now().UTC(),
+				CreatedAt:         time.Now().UTC(),
 				Tool:              model.Tool{Name: "drydock", Version: a.env.Version},
 				Artifact:          model.Artifact{Name: args[0], Type: model.ArtifactFilesystem},
-				Misconfigurations: filterSeverity(ms, severity),
+				Misconfigurations: bySeverity(ms, severity, misconfigSeverity),
 				Status:            status,
 			}
 			if err := a.write(r, out); err != nil {
@@ -114,17 +111,4 @@ own Rego policies.`,
 	return cmd
 }
 
-// filterSeverity keeps the misconfigurations of the given severities (all
-// when none are given).
-func filterSeverity(ms []model.Misconfiguration, severity []string) []model.Misconfiguration {
-	if len(severity) == 0 {
-		return ms
-	}
-	out := ms[:0:0]
-	for _, m := range ms {
-		if slices.ContainsFunc(severity, func(s string) bool { return strings.EqualFold(s, string(m.Severity)) }) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+func misconfigSeverity(m model.Misconfiguration) model.Severity { return m.Severity }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
 	"github.com/drydockhq/drydock/pkg/extract"
@@ -33,35 +34,10 @@ Symbolic links are never followed; .git directories, and proc, sys and dev at
 the top of the tree, are skipped.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := parseSeverities(vf.severity); err != nil {
-				return err
-			}
-			if err := sf.validate(); err != nil {
-				return err
-			}
-			extra, err := sf.contentExtractors()
-			if err != nil {
-				return err
-			}
-			r, err := a.scanDir(cmd.Context(), args[0], extractors, extra)
-			if err != nil {
-				return err
-			}
-			if !vf.includeDev {
-				dropDev(&r.Inventory)
-			}
-			if !vf.skipVulns && sf.has(scanVuln) {
-				if err := a.matchVulns(cmd.Context(), r, vf, cacheDir); err != nil {
-					return err
-				}
-			}
-			if err := sf.finish(cmd.Context(), r, nil, args[0], vf.severity); err != nil {
-				return err
-			}
-			if err := a.write(r, out); err != nil {
-				return err
-			}
-			return gate(r, vf)
+			return a.scanReport(cmd.Context(), vf, sf, out, cacheDir, func(extra extract.Set) (*model.Report, *v1.ConfigFile, string, error) {
+				r, err := a.scanDir(cmd.Context(), args[0], extractors, extra)
+				return r, nil, args[0], err
+			})
 		},
 	}
 	cmd.Flags().StringSliceVar(&extractors, "extractors", nil, "extractors to run, by name or prefix (default all)")

@@ -88,35 +88,10 @@ REF is one of:
   NAME[:TAG]                  otherwise, an image in a registry`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := parseSeverities(vf.severity); err != nil {
-				return err
-			}
-			if err := sf.validate(); err != nil {
-				return err
-			}
-			extra, err := sf.contentExtractors()
-			if err != nil {
-				return err
-			}
-			r, cfg, err := a.scanImage(cmd.Context(), args[0], imf, extra)
-			if err != nil {
-				return err
-			}
-			if !vf.includeDev {
-				dropDev(&r.Inventory)
-			}
-			if !vf.skipVulns && sf.has(scanVuln) {
-				if err := a.matchVulns(cmd.Context(), r, vf, imf.cacheDir); err != nil {
-					return err
-				}
-			}
-			if err := sf.finish(cmd.Context(), r, cfg, "", vf.severity); err != nil {
-				return err
-			}
-			if err := a.write(r, out); err != nil {
-				return err
-			}
-			return gate(r, vf)
+			return a.scanReport(cmd.Context(), vf, sf, out, imf.cacheDir, func(extra extract.Set) (*model.Report, *v1.ConfigFile, string, error) {
+				r, cfg, err := a.scanImage(cmd.Context(), args[0], imf, extra)
+				return r, cfg, "", err
+			})
 		},
 	}
 	imf.register(cmd, a)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/drydockhq/drydock/pkg/config"
 	"github.com/drydockhq/drydock/pkg/config/rego"
@@ -44,5 +43,3 @@ func (m multiEvaluator) Evaluate(ctx context.Context, docs []config.Document) ([
 	}
 	return ms, st, nil
 }
-
-func (a *app) now() time.Time { return time.Now() }

@@ -88,30 +88,54 @@ func (f *scanFlags) finish(ctx context.Context, r *model.Report, cfg *v1.ConfigF
 		if err != nil {
 			return err
 		}
-		if ms == nil {
-			ms = []model.Misconfiguration{}
-		}
-		r.Misconfigurations = filterSeverity(ms, severity)
+		r.Misconfigurations = bySeverity(ms, severity, misconfigSeverity)
 		r.Status = append(r.Status, st...)
 	}
+	// Content findings exist only when their extractors ran; a scanner that
+	// ran and found nothing reports an empty list.
 	if f.has(scanSecret) {
-		if r.Secrets == nil {
-			r.Secrets = []model.Secret{}
-		}
-		if len(severity) > 0 {
-			r.Secrets = slices.DeleteFunc(r.Secrets, func(s model.Secret) bool {
-				return !slices.ContainsFunc(severity, func(v string) bool { return strings.EqualFold(v, string(s.Severity)) })
-			})
-		}
-	} else {
-		r.Secrets = nil
+		r.Secrets = bySeverity(r.Secrets, severity, func(s model.Secret) model.Severity { return s.Severity })
 	}
-	if f.has(scanPII) {
-		if r.PersonalData == nil {
-			r.PersonalData = []model.PersonalData{}
-		}
-	} else {
-		r.PersonalData = nil
+	if f.has(scanPII) && r.PersonalData == nil {
+		r.PersonalData = []model.PersonalData{}
 	}
 	return nil
+}
+
+// scanReport is the pipeline image and fs share once their flags are
+// parsed: scan (with the content extractors the scanners add), drop dev
+// dependencies, match, run the post-inventory scanners, write, gate. scan
+// returns the report and, for the config scanner, the image config or the
+// scanned directory.
+func (a *app) scanReport(ctx context.Context, vf vulnFlags, sf scanFlags, out outputFlags, cacheDir string,
+	scan func(extra extract.Set) (r *model.Report, cfg *v1.ConfigFile, dir string, err error)) error {
+	if err := parseSeverities(vf.severity); err != nil {
+		return err
+	}
+	if err := sf.validate(); err != nil {
+		return err
+	}
+	extra, err := sf.contentExtractors()
+	if err != nil {
+		return err
+	}
+	r, cfg, dir, err := scan(extra)
+	if err != nil {
+		return err
+	}
+	if !vf.includeDev {
+		dropDev(&r.Inventory)
+	}
+	if !vf.skipVulns && sf.has(scanVuln) {
+		if err := a.matchVulns(ctx, r, vf, cacheDir); err != nil {
+			return err
+		}
+	}
+	if err := sf.finish(ctx, r, cfg, dir, vf.severity); err != nil {
+		return err
+	}
+	if err := a.write(r, out); err != nil {
+		return err
+	}
+	return gate(r, vf)
 }

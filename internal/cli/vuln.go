@@ -169,15 +169,22 @@ func (a *app) suppress(r *model.Report, vulns []model.Vulnerability, f vulnFlags
 
 // filterVulns keeps the findings the flags ask for; it returns a new slice.
 func filterVulns(vs []model.Vulnerability, f vulnFlags) []model.Vulnerability {
-	out := make([]model.Vulnerability, 0, len(vs))
-	for _, v := range vs {
-		if len(f.severity) > 0 && !slices.ContainsFunc(f.severity, func(s string) bool { return strings.EqualFold(s, string(v.Severity)) }) {
-			continue
+	out := bySeverity(vs, f.severity, func(v model.Vulnerability) model.Severity { return v.Severity })
+	if f.ignoreUnfixed {
+		out = slices.DeleteFunc(out, func(v model.Vulnerability) bool { return v.FixedVersion == "" })
+	}
+	return out
+}
+
+// bySeverity returns the findings whose severity is one of severities (all
+// of them when none is given) in a new, non-nil slice: a scanner that ran
+// reports an empty list, not none.
+func bySeverity[T any](xs []T, severities []string, severity func(T) model.Severity) []T {
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if len(severities) == 0 || slices.ContainsFunc(severities, func(s string) bool { return strings.EqualFold(s, string(severity(x))) }) {
+			out = append(out, x)
 		}
-		if f.ignoreUnfixed && v.FixedVersion == "" {
-			continue
-		}
-		out = append(out, v)
 	}
 	return out
 }
