@@ -100,21 +100,39 @@ func Binary(budget int) ([]File, error) {
 	return files, nil
 }
 
-// Select returns the files (without the binaries when textOnly) and their
-// total size.
-func Select(files []File, textOnly bool) ([]File, int64) {
-	var (
-		out []File
-		n   int64
-	)
-	for _, f := range files {
-		if textOnly && strings.HasPrefix(f.Path, "app/bin/") {
-			continue
-		}
-		out = append(out, f)
-		n += int64(len(f.Data))
+// Variants runs fn as sub-benchmarks on the corpus that corpus returns:
+// "mix" with the binaries, "text" without them; n is their total size.
+func Variants(b *testing.B, corpus func() ([]File, error), fn func(b *testing.B, files []File, n int64)) {
+	all, err := corpus()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return out, n
+	for _, name := range []string{"mix", "text"} {
+		b.Run(name, func(b *testing.B) {
+			var (
+				files []File
+				n     int64
+			)
+			for _, f := range all {
+				if name == "text" && strings.HasPrefix(f.Path, "app/bin/") {
+					continue
+				}
+				files = append(files, f)
+				n += int64(len(f.Data))
+			}
+			fn(b, files, n)
+		})
+	}
+}
+
+// GzipFloor is the body of a floor benchmark: it decompresses the gzipped
+// files, the work any layer scan does before an extractor sees a byte.
+func GzipFloor(b *testing.B, files []File, n int64) {
+	gz := Gzip(files)
+	b.SetBytes(n)
+	for b.Loop() {
+		Gunzip(b, gz)
+	}
 }
 
 // Gzip compresses the concatenated files.

@@ -51,75 +51,46 @@ var benchCorpus = sync.OnceValues(func() ([]benchcorpus.File, error) {
 	return append(files, bin...), nil
 })
 
-func corpus(b *testing.B, textOnly bool) ([]benchcorpus.File, int64) {
-	b.Helper()
-	files, err := benchCorpus()
-	if err != nil {
-		b.Fatal(err)
-	}
-	out, n := benchcorpus.Select(files, textOnly)
-	return out, n
-}
-
-// modes are the corpus variants: with binaries ("mix") and text only.
-func modes() []string { return []string{"mix", "text"} }
-
 // BenchmarkScan measures Required + Scan over the corpus; compare its MB/s
 // with BenchmarkGzipFloor's (same bytes).
 func BenchmarkScan(b *testing.B) {
 	e := secret.New()
-	for _, name := range modes() {
-		b.Run(name, func(b *testing.B) {
-			files, n := corpus(b, name == "text")
-			b.SetBytes(n)
-			found := 0
-			for b.Loop() {
-				found = 0
-				for _, f := range files {
-					if !e.Required(f.Path, nil) {
-						continue
-					}
-					res, err := e.Scan(context.Background(), f.Path, f.Data)
-					if err != nil {
-						b.Fatal(err)
-					}
-					found += len(res.Secrets)
+	benchcorpus.Variants(b, benchCorpus, func(b *testing.B, files []benchcorpus.File, n int64) {
+		b.SetBytes(n)
+		found := 0
+		for b.Loop() {
+			found = 0
+			for _, f := range files {
+				if !e.Required(f.Path, nil) {
+					continue
 				}
+				res, err := e.Scan(context.Background(), f.Path, f.Data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				found += len(res.Secrets)
 			}
-			b.ReportMetric(float64(found), "secrets")
-		})
-	}
+		}
+		b.ReportMetric(float64(found), "secrets")
+	})
 }
 
-// BenchmarkGzipFloor decompresses the same corpus, gzipped: the floor any
-// layer scan pays before an extractor sees a byte.
+// BenchmarkGzipFloor decompresses the same corpus, gzipped.
 func BenchmarkGzipFloor(b *testing.B) {
-	for _, name := range modes() {
-		b.Run(name, func(b *testing.B) {
-			files, n := corpus(b, name == "text")
-			gz := benchcorpus.Gzip(files)
-			b.SetBytes(n)
-			for b.Loop() {
-				benchcorpus.Gunzip(b, gz)
-			}
-		})
-	}
+	benchcorpus.Variants(b, benchCorpus, benchcorpus.GzipFloor)
 }
 
 // BenchmarkRatio pairs each scan with a gunzip of the same bytes and
 // reports the ratio ("x-gzip"), steady even on a loaded machine.
 func BenchmarkRatio(b *testing.B) {
 	e := secret.New()
-	for _, name := range modes() {
-		b.Run(name, func(b *testing.B) {
-			files, n := corpus(b, name == "text")
-			benchcorpus.Ratio(b, files, n, func(f benchcorpus.File) error {
-				if !e.Required(f.Path, nil) {
-					return nil
-				}
-				_, err := e.Scan(context.Background(), f.Path, f.Data)
-				return err
-			})
+	benchcorpus.Variants(b, benchCorpus, func(b *testing.B, files []benchcorpus.File, n int64) {
+		benchcorpus.Ratio(b, files, n, func(f benchcorpus.File) error {
+			if !e.Required(f.Path, nil) {
+				return nil
+			}
+			_, err := e.Scan(context.Background(), f.Path, f.Data)
+			return err
 		})
-	}
+	})
 }
