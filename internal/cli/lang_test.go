@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +13,8 @@ import (
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
-// copyTree copies the files below src into dst/rel, keeping modes.
+// copyTree copies src (a file, or every file below a directory) to dst,
+// keeping modes.
 func copyTree(t *testing.T, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
@@ -30,20 +30,14 @@ func copyTree(t *testing.T, src, dst string) {
 		if err != nil {
 			return err
 		}
-		in, err := os.Open(p)
+		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		defer in.Close()
-		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
-		if err != nil {
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
+		return os.WriteFile(target, data, info.Mode().Perm())
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -72,23 +66,7 @@ func makeApp(t *testing.T) (root string, parts []string) {
 	root = t.TempDir()
 	for _, p := range appParts {
 		part := filepath.Join(root, "part-"+strings.ReplaceAll(p.dst, "/", "_"))
-		dst := filepath.Join(part, p.dst)
-		if fi, err := os.Stat(p.src); err != nil {
-			t.Fatal(err)
-		} else if fi.IsDir() {
-			copyTree(t, p.src, dst)
-		} else {
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			copyTree(t, filepath.Dir(p.src), filepath.Join(part, "tmp"))
-			if err := os.Rename(filepath.Join(part, "tmp", filepath.Base(p.src)), dst); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.RemoveAll(filepath.Join(part, "tmp")); err != nil {
-				t.Fatal(err)
-			}
-		}
+		copyTree(t, p.src, filepath.Join(part, p.dst))
 		parts = append(parts, part)
 	}
 	return root, parts
