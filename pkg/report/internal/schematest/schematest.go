@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/drydockhq/drydock/pkg/model"
 )
 
 // Schema root URLs (the schemas' $id).
@@ -175,4 +178,26 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// RoundTrip is the body of the SBOM decoders' fuzz targets: whatever
+// decode accepts must encode again and decode to as many packages.
+func RoundTrip(t *testing.T, data []byte, decode func(io.Reader) (*model.Report, error), enc interface {
+	Encode(io.Writer, *model.Report) error
+}) {
+	r, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return
+	}
+	var buf bytes.Buffer
+	if err := enc.Encode(&buf, r); err != nil {
+		t.Fatalf("Encode of decoded report: %v", err)
+	}
+	again, err := decode(&buf)
+	if err != nil {
+		t.Fatalf("Decode of re-encoded report: %v\n%s", err, buf.Bytes())
+	}
+	if len(again.Inventory.Packages) != len(r.Inventory.Packages) {
+		t.Fatalf("re-encoding changed the package count: %d → %d", len(r.Inventory.Packages), len(again.Inventory.Packages))
+	}
 }
