@@ -49,16 +49,7 @@ type WalkOptions struct {
 // recorded as statuses in the result; a stream that cannot be read (corrupt or
 // truncated tar) is an error naming the entry.
 func Walk(ctx context.Context, r io.Reader, diffID model.Digest, set Set, opts WalkOptions) (*model.LayerInventory, error) {
-	w := walker{
-		set:     set,
-		opts:    opts,
-		inv:     &model.LayerInventory{DiffID: diffID},
-		kept:    map[string][]byte{},
-		regular: map[string]bool{},
-	}
-	if w.opts.MaxFileSize <= 0 {
-		w.opts.MaxFileSize = DefaultMaxFileSize
-	}
+	w := newWalker(diffID, set, opts)
 	defer w.cleanup()
 	tr := tar.NewReader(r)
 	last := ""
@@ -82,6 +73,19 @@ func Walk(ctx context.Context, r io.Reader, diffID model.Digest, set Set, opts W
 		}
 	}
 	return w.inv, nil
+}
+
+func newWalker(diffID model.Digest, set Set, opts WalkOptions) *walker {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	return &walker{
+		set:     set,
+		opts:    opts,
+		inv:     &model.LayerInventory{DiffID: diffID},
+		kept:    map[string][]byte{},
+		regular: map[string]bool{},
+	}
 }
 
 type walker struct {
@@ -195,9 +199,7 @@ func (w *walker) file(ctx context.Context, tr *tar.Reader, hdr *tar.Header, p st
 	if len(wanted) == 0 {
 		return nil
 	}
-	if hdr.Size > w.opts.MaxFileSize {
-		w.status(p, fmt.Sprintf("file is %d bytes, over the %d-byte limit; skipped", hdr.Size, w.opts.MaxFileSize))
-		w.consumed(wanted, p)
+	if w.tooLarge(p, hdr.Size, wanted) {
 		return nil
 	}
 	keep := hdr.Size <= maxKeptFile && w.keptBytes+hdr.Size <= maxKeptBytes
@@ -225,6 +227,16 @@ func (w *walker) file(ctx context.Context, tr *tar.Reader, hdr *tar.Header, p st
 	}
 	w.run(ctx, wanted, p, info, data)
 	return nil
+}
+
+// tooLarge records a wanted file over the size limit as skipped.
+func (w *walker) tooLarge(p string, size int64, wanted Set) bool {
+	if size <= w.opts.MaxFileSize {
+		return false
+	}
+	w.status(p, fmt.Sprintf("file is %d bytes, over the %d-byte limit; skipped", size, w.opts.MaxFileSize))
+	w.consumed(wanted, p)
+	return true
 }
 
 func (w *walker) run(ctx context.Context, wanted Set, p string, info fs.FileInfo, data []byte) {

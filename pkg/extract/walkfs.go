@@ -37,16 +37,7 @@ func WalkDir(ctx context.Context, dir string, set Set, opts WalkOptions) (*model
 		return nil, fmt.Errorf("opening %s: %w", dir, err)
 	}
 	defer root.Close()
-	w := walker{
-		set:     set,
-		opts:    opts,
-		inv:     &model.LayerInventory{},
-		kept:    map[string][]byte{},
-		regular: map[string]bool{},
-	}
-	if w.opts.MaxFileSize <= 0 {
-		w.opts.MaxFileSize = DefaultMaxFileSize
-	}
+	w := newWalker("", set, opts)
 	defer w.cleanup()
 	fsys := root.FS()
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -79,9 +70,7 @@ func WalkDir(ctx context.Context, dir string, set Set, opts WalkOptions) (*model
 		if len(wanted) == 0 {
 			return nil
 		}
-		if info.Size() > w.opts.MaxFileSize {
-			w.status(p, fmt.Sprintf("file is %d bytes, over the %d-byte limit; skipped", info.Size(), w.opts.MaxFileSize))
-			w.consumed(wanted, p)
+		if w.tooLarge(p, info.Size(), wanted) {
 			return nil
 		}
 		data, err := readFile(fsys, p, w.opts.MaxFileSize)
