@@ -12,13 +12,17 @@ func Content(layers []*model.LayerInventory) ([]model.Secret, []model.PersonalDa
 		secrets []model.Secret
 		pii     []model.PersonalData
 	)
+	var st *stack
 	for i, l := range layers {
 		for fi := range l.Files {
 			f := &l.Files[fi]
 			if len(f.Secrets) == 0 && len(f.PersonalData) == 0 {
 				continue
 			}
-			deleted := !visible(layers, i, f.Path, f.Extractor)
+			if st == nil {
+				st = newStack(layers)
+			}
+			deleted := !st.visible(i, f.Path, f.Extractor)
 			for _, s := range f.Secrets {
 				s.Location.Layer, s.Location.LayerIndex = l.DiffID, i
 				s.Deleted = deleted

@@ -20,10 +20,11 @@ func Squash(layers []*model.LayerInventory) model.Inventory {
 	var inv model.Inventory
 	var osCands []*model.FileResult
 	docLicenses := map[string][]string{}
+	st := newStack(layers)
 	for i, l := range layers {
 		for fi := range l.Files {
 			f := &l.Files[fi]
-			if !visible(layers, i, f.Path, f.Extractor) {
+			if !st.visible(i, f.Path, f.Extractor) {
 				continue
 			}
 			if f.OS != nil {
@@ -34,7 +35,7 @@ func Squash(layers []*model.LayerInventory) model.Inventory {
 			}
 			for _, p := range f.Packages {
 				p.Locations = slices.Clone(p.Locations)
-				intro := introduced(layers, i, f, &p)
+				intro := st.introduced(i, f, &p)
 				for k := range p.Locations {
 					p.Locations[k].Layer = layers[intro].DiffID
 					p.Locations[k].LayerIndex = intro
@@ -98,58 +99,117 @@ func releaseRank(p string) int {
 	return len(releaseFiles)
 }
 
+// stack indexes a list of layer inventories (base first) so that the
+// questions squashing asks — does an upper layer have this file, does it
+// delete this path — take a few map look-ups instead of scans of every
+// upper layer's files and whiteouts.
+type stack struct {
+	layers []*model.LayerInventory
+	files  []map[fileKey]*model.FileResult
+	// whiteouts[j] and opaque[j] hold layer j's whiteout paths and opaque
+	// directories; opaqueRoot[j] is set when layer j hides the whole lower
+	// tree.
+	whiteouts, opaque []map[string]bool
+	opaqueRoot        []bool
+	// pkgs caches, per file result, the set of packages it lists.
+	pkgs map[*model.FileResult]map[packageKey]bool
+}
+
+type fileKey struct{ path, extractor string }
+
+type packageKey struct{ typ, name, version, arch string }
+
+func keyOf(p *model.Package) packageKey {
+	return packageKey{string(p.Type), p.Name, p.Version, p.Arch}
+}
+
+func newStack(layers []*model.LayerInventory) *stack {
+	s := &stack{
+		layers:     layers,
+		files:      make([]map[fileKey]*model.FileResult, len(layers)),
+		whiteouts:  make([]map[string]bool, len(layers)),
+		opaque:     make([]map[string]bool, len(layers)),
+		opaqueRoot: make([]bool, len(layers)),
+		pkgs:       map[*model.FileResult]map[packageKey]bool{},
+	}
+	for j, l := range layers {
+		s.files[j] = make(map[fileKey]*model.FileResult, len(l.Files))
+		for fi := range l.Files {
+			f := &l.Files[fi]
+			k := fileKey{f.Path, f.Extractor}
+			if _, dup := s.files[j][k]; !dup {
+				s.files[j][k] = f
+			}
+		}
+		if len(l.Whiteouts) > 0 {
+			s.whiteouts[j] = make(map[string]bool, len(l.Whiteouts))
+			for _, w := range l.Whiteouts {
+				s.whiteouts[j][w] = true
+			}
+		}
+		for _, d := range l.OpaqueDirs {
+			if d == "" {
+				s.opaqueRoot[j] = true
+				continue
+			}
+			if s.opaque[j] == nil {
+				s.opaque[j] = map[string]bool{}
+			}
+			s.opaque[j][d] = true
+		}
+	}
+	return s
+}
+
 // visible reports whether the file at path, as layer i has it, survives the
 // layers above i.
-func visible(layers []*model.LayerInventory, i int, p, extractor string) bool {
-	for _, up := range layers[i+1:] {
-		if hasFile(up, p, extractor) || deletes(up, p) {
+func (s *stack) visible(i int, p, extractor string) bool {
+	for j := i + 1; j < len(s.layers); j++ {
+		if s.files[j][fileKey{p, extractor}] != nil || s.deletes(j, p) {
 			return false
 		}
 	}
 	return true
 }
 
-// deletes reports whether layer l removes or hides p from the layers below.
-func deletes(l *model.LayerInventory, p string) bool {
-	for _, w := range l.Whiteouts {
-		if w == p || strings.HasPrefix(p, w+"/") {
+// deletes reports whether layer j removes p, or a directory above it, from
+// the layers below, or hides one of those directories.
+func (s *stack) deletes(j int, p string) bool {
+	if s.opaqueRoot[j] {
+		return true
+	}
+	wh, op := s.whiteouts[j], s.opaque[j]
+	if wh == nil && op == nil {
+		return false
+	}
+	if wh[p] {
+		return true
+	}
+	for d := p; ; {
+		i := strings.LastIndexByte(d, '/')
+		if i < 0 {
+			return false
+		}
+		d = d[:i]
+		if wh[d] || op[d] {
 			return true
 		}
 	}
-	for _, d := range l.OpaqueDirs {
-		if d == "" || strings.HasPrefix(p, d+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-func findFile(l *model.LayerInventory, p, extractor string) *model.FileResult {
-	for i := range l.Files {
-		if f := &l.Files[i]; f.Path == p && f.Extractor == extractor {
-			return f
-		}
-	}
-	return nil
-}
-
-func hasFile(l *model.LayerInventory, p, extractor string) bool {
-	return findFile(l, p, extractor) != nil
 }
 
 // introduced returns the index of the lowest layer from which pkg has been in
 // the file continuously up to layer top.
-func introduced(layers []*model.LayerInventory, top int, f *model.FileResult, pkg *model.Package) int {
+func (s *stack) introduced(top int, f *model.FileResult, pkg *model.Package) int {
 	intro := top
+	k := keyOf(pkg)
 	for j := top - 1; j >= 0; j-- {
-		l := layers[j]
-		if g := findFile(l, f.Path, f.Extractor); g != nil {
-			if !slices.ContainsFunc(g.Packages, func(q model.Package) bool { return samePackage(&q, pkg) }) {
+		if g := s.files[j][fileKey{f.Path, f.Extractor}]; g != nil {
+			if !s.packages(g)[k] {
 				break
 			}
 			intro = j
 		}
-		if deletes(l, f.Path) {
+		if s.deletes(j, f.Path) {
 			// The file below j was deleted by j: nothing further down counts.
 			break
 		}
@@ -157,6 +217,15 @@ func introduced(layers []*model.LayerInventory, top int, f *model.FileResult, pk
 	return intro
 }
 
-func samePackage(a, b *model.Package) bool {
-	return a.Name == b.Name && a.Version == b.Version && a.Arch == b.Arch && a.Type == b.Type
+// packages returns the set of packages f lists.
+func (s *stack) packages(f *model.FileResult) map[packageKey]bool {
+	set, ok := s.pkgs[f]
+	if !ok {
+		set = make(map[packageKey]bool, len(f.Packages))
+		for i := range f.Packages {
+			set[keyOf(&f.Packages[i])] = true
+		}
+		s.pkgs[f] = set
+	}
+	return set
 }

@@ -1,6 +1,7 @@
 package extract_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -150,6 +151,45 @@ func TestFinalizeEcosystems(t *testing.T) {
 		extract.Finalize(&inv)
 		if got := inv.Packages[0].Ecosystem; got != tt.want {
 			t.Errorf("%v %s: ecosystem %q, want %q", tt.os, tt.typ, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkSquash squashes a base layer of 3,000 consumed files (one a
+// package database of 1,000 packages) under 5 layers that each delete 2,000
+// paths and replace the database: the shape of an image built on a large
+// base with clean-up steps.
+func BenchmarkSquash(b *testing.B) {
+	const files, pkgs, uppers, whiteouts = 3000, 1000, 5, 2000
+	db := func(layer int) model.FileResult {
+		f := model.FileResult{Path: "var/lib/dpkg/status", Extractor: "os/dpkg"}
+		for i := range pkgs {
+			f.Packages = append(f.Packages, model.Package{
+				Name: fmt.Sprintf("pkg%d", i), Version: "1.0", Type: model.TypeDeb,
+				Locations: []model.Location{{Path: f.Path}},
+			})
+		}
+		f.Packages[layer].Version = "2.0" // each layer upgrades one package
+		return f
+	}
+	base := &model.LayerInventory{DiffID: "sha256:base"}
+	base.Files = append(base.Files, db(0))
+	for i := range files {
+		base.Files = append(base.Files, model.FileResult{Path: fmt.Sprintf("usr/share/doc/p%d/copyright", i), Extractor: "os/dpkg-copyright", Licenses: []string{"MIT"}})
+	}
+	layers := []*model.LayerInventory{base}
+	for u := 1; u <= uppers; u++ {
+		l := &model.LayerInventory{DiffID: model.Digest(fmt.Sprintf("sha256:up%d", u))}
+		l.Files = append(l.Files, db(u))
+		for i := range whiteouts {
+			l.Whiteouts = append(l.Whiteouts, fmt.Sprintf("usr/share/man/man%d/page%d.gz", u, i))
+		}
+		layers = append(layers, l)
+	}
+	for b.Loop() {
+		inv := extract.Squash(layers)
+		if len(inv.Packages) != pkgs {
+			b.Fatalf("%d packages", len(inv.Packages))
 		}
 	}
 }

@@ -50,9 +50,10 @@ var bucket = []byte("layers")
 // Bolt is a Cache in a bbolt file. It is safe for concurrent use; other
 // processes wait up to the lock timeout for the file.
 type Bolt struct {
-	db  *bolt.DB
-	enc *zstd.Encoder
-	dec *zstd.Decoder
+	db      *bolt.DB
+	dec     *zstd.Decoder
+	encOnce sync.Once
+	enc     *zstd.Encoder
 }
 
 var _ Cache = (*Bolt)(nil)
@@ -70,16 +71,33 @@ func OpenBolt(dir string) (*Bolt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening layer cache %s: %w", p, err)
 	}
-	if err := db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucket)
-		return err
-	}); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("initialising layer cache %s: %w", p, err)
+	// A read transaction is enough when the bucket exists (every open but
+	// the first): a write transaction would cost an fsync per scan.
+	var exists bool
+	_ = db.View(func(tx *bolt.Tx) error {
+		exists = tx.Bucket(bucket) != nil
+		return nil
+	})
+	if !exists {
+		if err := db.Update(func(tx *bolt.Tx) error {
+			_, err := tx.CreateBucketIfNotExists(bucket)
+			return err
+		}); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("initialising layer cache %s: %w", p, err)
+		}
 	}
-	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest))
 	dec, _ := zstd.NewReader(nil)
-	return &Bolt{db: db, enc: enc, dec: dec}, nil
+	return &Bolt{db: db, dec: dec}, nil
+}
+
+// encoder returns the zstd encoder, made on the first Put: a scan that
+// finds every layer cached never needs one.
+func (c *Bolt) encoder() *zstd.Encoder {
+	c.encOnce.Do(func() {
+		c.enc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest))
+	})
+	return c.enc
 }
 
 // Get implements Cache.
@@ -114,7 +132,7 @@ func (c *Bolt) Put(_ context.Context, k Key, inv *model.LayerInventory) error {
 	if err := json.NewEncoder(&buf).Encode(inv); err != nil {
 		return fmt.Errorf("encoding layer inventory: %w", err)
 	}
-	v := c.enc.EncodeAll(buf.Bytes(), nil)
+	v := c.encoder().EncodeAll(buf.Bytes(), nil)
 	if err := c.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucket).Put([]byte(k), v)
 	}); err != nil {

@@ -19,9 +19,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/drydockhq/drydock/pkg/lazyre"
 )
 
 // Limits on the input.
@@ -109,8 +110,8 @@ var known = map[string]bool{
 }
 
 var (
-	directiveRe = regexp.MustCompile(`^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
-	heredocRe   = regexp.MustCompile(`<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)(["']?)`)
+	directiveRe = lazyre.New(`^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
+	heredocRe   = lazyre.New(`<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)(["']?)`)
 )
 
 // Parse reads a Dockerfile. A file that cannot be a Dockerfile (binary, too
@@ -165,7 +166,7 @@ func (p *parser) run(ctx context.Context) error {
 	i := 0
 	// Parser directives: only at the very top, before any other line.
 	for ; i < len(p.lines); i++ {
-		m := directiveRe.FindStringSubmatch(p.lines[i])
+		m := directiveRe().FindStringSubmatch(p.lines[i])
 		if m == nil {
 			break
 		}
@@ -204,7 +205,7 @@ func (p *parser) run(ctx context.Context) error {
 		}
 		// Heredoc bodies follow the instruction's last line.
 		if !in.JSON && (in.Cmd == "RUN" || in.Cmd == "COPY" || in.Cmd == "ADD") {
-			for _, m := range heredocRe.FindAllStringSubmatch(logical, -1) {
+			for _, m := range heredocRe().FindAllStringSubmatch(logical, -1) {
 				if m[2] != m[4] {
 					continue // unbalanced quote: not a heredoc
 				}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/drydockhq/drydock/pkg/extract"
+	"github.com/drydockhq/drydock/pkg/lazyre"
 )
 
 // CopyrightName is the name of the copyright-file extractor.
@@ -57,7 +57,7 @@ func (*Copyright) Extract(ctx context.Context, in *extract.Input) (*extract.Resu
 // commonLicense finds references to the licence texts Debian ships in
 // /usr/share/common-licenses, which copyright files that are not
 // machine-readable point to.
-var commonLicense = regexp.MustCompile(`/usr/share/common-licenses/([A-Za-z0-9][A-Za-z0-9.+_-]*[A-Za-z0-9+])`)
+var commonLicense = lazyre.New(`/usr/share/common-licenses/([A-Za-z0-9][A-Za-z0-9.+_-]*[A-Za-z0-9+])`)
 
 // maxCopyrightLine bounds one line of a copyright file.
 const maxCopyrightLine = 1 << 20
@@ -87,7 +87,7 @@ func ParseCopyright(ctx context.Context, r io.Reader) ([]string, error) {
 			add(&dep5, v)
 			continue
 		}
-		for _, m := range commonLicense.FindAllStringSubmatch(line, -1) {
+		for _, m := range commonLicense().FindAllStringSubmatch(line, -1) {
 			add(&cited, strings.TrimSuffix(m[1], "."))
 		}
 	}

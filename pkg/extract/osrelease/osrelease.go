@@ -10,11 +10,11 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/drydockhq/drydock/pkg/extract"
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
@@ -143,11 +143,11 @@ func parseDebianVersion(s string) *model.OSRelease {
 	return osr
 }
 
-var releaseVersion = regexp.MustCompile(`release ([0-9][0-9.]*)`)
+var releaseVersion = lazyre.New(`release ([0-9][0-9.]*)`)
 
 // "AlmaLinux release 9.3 (Shamrock Pampas Cat)".
 func parseRedHatRelease(id, s string) *model.OSRelease {
-	m := releaseVersion.FindStringSubmatch(s)
+	m := releaseVersion().FindStringSubmatch(s)
 	if m == nil {
 		return nil
 	}

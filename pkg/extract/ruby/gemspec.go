@@ -8,10 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/drydockhq/drydock/pkg/extract"
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
@@ -59,7 +59,7 @@ var ErrNoGemspec = errors.New("no name and version assignment")
 
 // attrRe matches an attribute assignment of a Gem::Specification block:
 // `  s.name = "rack".freeze`, `spec.version = Gem::Version.new("1.0")`.
-var attrRe = regexp.MustCompile(`^\s*[A-Za-z_]\w*\.(name|version|licenses?)\s*=\s*(.+?)\s*$`)
+var attrRe = lazyre.New(`^\s*[A-Za-z_]\w*\.(name|version|licenses?)\s*=\s*(.+?)\s*$`)
 
 // ParseGemspec reads a gemspec as RubyGems writes it for installed gems
 // (Gem::Specification#to_ruby), without running Ruby: it reads the
@@ -83,7 +83,7 @@ func ParseGemspec(ctx context.Context, r io.Reader) (model.Package, error) {
 				return model.Package{}, err
 			}
 		}
-		m := attrRe.FindStringSubmatch(sc.Text())
+		m := attrRe().FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
 		}

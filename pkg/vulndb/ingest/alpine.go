@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 	"go.yaml.in/yaml/v3"
 )
@@ -42,11 +42,11 @@ type alpineSecdb struct {
 }
 
 var (
-	alpineRelease = regexp.MustCompile(`^v\d+\.\d+$`)
-	advisoryID    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*$`)
-	apkName       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
-	apkVersion    = regexp.MustCompile(`^[0-9][A-Za-z0-9._+~-]*$`)
-	cveID         = regexp.MustCompile(`^CVE-\d{4}-\d{4,}$`)
+	alpineRelease = lazyre.New(`^v\d+\.\d+$`)
+	advisoryID    = lazyre.New(`^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*$`)
+	apkName       = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
+	apkVersion    = lazyre.New(`^[0-9][A-Za-z0-9._+~-]*$`)
+	cveID         = lazyre.New(`^CVE-\d{4}-\d{4,}$`)
 )
 
 func parseAlpine(in *input) (*result, error) {
@@ -65,13 +65,13 @@ func parseAlpine(in *input) (*result, error) {
 	if rel == "" {
 		rel = path.Base(path.Dir(in.path))
 	}
-	if !alpineRelease.MatchString(rel) && rel != "edge" {
+	if !alpineRelease().MatchString(rel) && rel != "edge" {
 		return nil, fmt.Errorf("Alpine secdb: bad release %q", rel)
 	}
 	eco := "Alpine:" + rel
 	for _, p := range db.Packages {
 		name := p.Pkg.Name
-		if !apkName.MatchString(name) {
+		if !apkName().MatchString(name) {
 			res.skipped = append(res.skipped, fmt.Sprintf("Alpine secdb: bad package name %q", name))
 			continue
 		}
@@ -83,7 +83,7 @@ func parseAlpine(in *input) (*result, error) {
 				}
 				continue
 			}
-			if !apkVersion.MatchString(fixed) {
+			if !apkVersion().MatchString(fixed) {
 				res.skipped = append(res.skipped, fmt.Sprintf("Alpine secdb: %s: bad fixed version %q", name, fixed))
 				continue
 			}
@@ -115,7 +115,7 @@ func alpineEntry(in *input, eco, name, fixed, id string, aliases []string) *osv.
 			}},
 		}},
 	}
-	if cveID.MatchString(id) {
+	if cveID().MatchString(id) {
 		e.References = []osv.Reference{{Type: "ADVISORY", URL: "https://security.alpinelinux.org/vuln/" + id}}
 	}
 	return e
@@ -136,16 +136,16 @@ func alpineIDs(item string) (ids, aliases []string) {
 		if strings.HasPrefix(f, "CVE_") { // typo seen in the data: "CVE_2019-2426"
 			f = "CVE-" + f[4:]
 		}
-		if f == "CVE" && i+1 < len(fields) && cveID.MatchString("CVE-"+fields[i+1]) {
+		if f == "CVE" && i+1 < len(fields) && cveID().MatchString("CVE-"+fields[i+1]) {
 			f = "CVE-" + fields[i+1]
 			i++
 		}
 		switch {
-		case cveID.MatchString(f):
+		case cveID().MatchString(f):
 			if !slices.Contains(ids, f) {
 				ids = append(ids, f)
 			}
-		case advisoryID.MatchString(f):
+		case advisoryID().MatchString(f):
 			others = append(others, f)
 		}
 	}

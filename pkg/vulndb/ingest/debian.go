@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 )
 
@@ -91,8 +91,8 @@ func debianRelease(codename string) string {
 }
 
 var (
-	debSource  = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
-	debIssueID = regexp.MustCompile(`^(CVE-\d{4}-\d{4,}|TEMP-\d+-[0-9A-Fa-f]+|DSA-\d+(-\d+)?|DLA-\d+(-\d+)?)$`)
+	debSource  = lazyre.New(`^[a-z0-9][a-z0-9+.-]+$`)
+	debIssueID = lazyre.New(`^(CVE-\d{4}-\d{4,}|TEMP-\d+-[0-9A-Fa-f]+|DSA-\d+(-\d+)?|DLA-\d+(-\d+)?)$`)
 )
 
 // parseDebianTracker streams the tracker document one package at a time.
@@ -112,12 +112,12 @@ func parseDebianTracker(in *input) (*result, error) {
 		if err := dec.Decode(&issues); err != nil {
 			return nil, fmt.Errorf("Debian tracker JSON: package %q: %w", pkg, err)
 		}
-		if !debSource.MatchString(pkg) {
+		if !debSource().MatchString(pkg) {
 			res.skipped = append(res.skipped, fmt.Sprintf("Debian tracker: bad source package name %q", pkg))
 			continue
 		}
 		for _, id := range sortedKeys(issues) {
-			if !debIssueID.MatchString(id) {
+			if !debIssueID().MatchString(id) {
 				res.skipped = append(res.skipped, fmt.Sprintf("Debian tracker: %s: bad issue ID %q", pkg, id))
 				continue
 			}
@@ -164,7 +164,7 @@ func debianEntry(in *input, pkg, id string, issue debIssue, res *result) *osv.En
 		case r.Status == "resolved" && fixed == "0":
 			res.note("Debian fixed_version 0: package not affected, not imported")
 			continue
-		case r.Status == "resolved" && debVersion.MatchString(fixed):
+		case r.Status == "resolved" && debVersion().MatchString(fixed):
 			a.Ranges = []osv.Range{{Type: osv.RangeEcosystem, Events: []osv.Event{{Introduced: "0"}, {Fixed: fixed}}}}
 		case r.Status == "resolved":
 			res.skipped = append(res.skipped, fmt.Sprintf("Debian tracker: %s %s %s: resolved with bad fixed_version %q", pkg, id, codename, fixed))

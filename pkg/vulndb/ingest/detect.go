@@ -3,10 +3,10 @@ package ingest
 import (
 	"bytes"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 )
 
@@ -79,7 +79,7 @@ func formatByName(name string) *format {
 // sniffLen is how much of a document detect sees.
 const sniffLen = 8 << 10
 
-var trackerHead = regexp.MustCompile(`^\s*\{\s*"[^"]*"\s*:\s*\{\s*"(CVE|TEMP)-`)
+var trackerHead = lazyre.New(`^\s*\{\s*"[^"]*"\s*:\s*\{\s*"(CVE|TEMP)-`)
 
 // detect picks the format of a document from its path and first bytes.
 // It returns nil and a note for documents that are deliberately not
@@ -109,7 +109,7 @@ func detectName(p string, head []byte) (name, note string, unknown bool) {
 			return nameNodesec, "", false
 		case bytes.Contains(head, []byte(`"distroversion"`)):
 			return nameAlpine, "", false
-		case trackerHead.Match(head):
+		case trackerHead().Match(head):
 			return nameDebian, "", false
 		}
 		// OSV by default: its decoder says precisely what is wrong with a

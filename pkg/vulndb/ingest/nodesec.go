@@ -3,11 +3,11 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 )
 
@@ -41,7 +41,7 @@ type nodeAdvisory struct {
 }
 
 // npmName accepts legacy names with capitals ("Morris.js").
-var npmName = regexp.MustCompile(`^(@[a-z0-9][a-z0-9._~-]*/)?[a-zA-Z0-9._~-][a-zA-Z0-9._~-]*$`)
+var npmName = lazyre.New(`^(@[a-z0-9][a-z0-9._~-]*/)?[a-zA-Z0-9._~-][a-zA-Z0-9._~-]*$`)
 
 func parseNodesec(in *input) (*result, error) {
 	var a nodeAdvisory
@@ -52,7 +52,7 @@ func parseNodesec(in *input) (*result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("Node.js security WG: bad id %q", a.ID)
 	}
-	if !npmName.MatchString(a.ModuleName) {
+	if !npmName().MatchString(a.ModuleName) {
 		return nil, fmt.Errorf("Node.js security WG: bad module name %q", a.ModuleName)
 	}
 	vuln, patched := deref(a.VulnerableVersions), deref(a.PatchedVersions)
@@ -106,7 +106,7 @@ func parseNodesec(in *input) (*result, error) {
 		e.Published = t
 	}
 	for _, c := range a.CVEs {
-		if c = strings.TrimSpace(c); cveID.MatchString(c) {
+		if c = strings.TrimSpace(c); cveID().MatchString(c) {
 			e.Aliases = append(e.Aliases, c)
 		}
 	}

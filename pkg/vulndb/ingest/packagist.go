@@ -3,10 +3,10 @@ package ingest
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 	"go.yaml.in/yaml/v3"
 )
@@ -41,8 +41,8 @@ type phpBranch struct {
 }
 
 var (
-	phpConstraint = regexp.MustCompile(`^(>=|<=|==|!=|>|<|=)?\s*v?([0-9][0-9A-Za-z.+_-]*)$`)
-	phpPackage    = regexp.MustCompile(`^[a-z0-9]([_.-]?[a-z0-9]+)*/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$`)
+	phpConstraint = lazyre.New(`^(>=|<=|==|!=|>|<|=)?\s*v?([0-9][0-9A-Za-z.+_-]*)$`)
+	phpPackage    = lazyre.New(`^[a-z0-9]([_.-]?[a-z0-9]+)*/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$`)
 )
 
 func parsePackagist(in *input) (*result, error) {
@@ -51,7 +51,7 @@ func parsePackagist(in *input) (*result, error) {
 		return nil, fmt.Errorf("decoding FriendsOfPHP YAML: %w", err)
 	}
 	name := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(a.Reference), "composer://"))
-	if !strings.HasPrefix(a.Reference, "composer://") || !phpPackage.MatchString(name) {
+	if !strings.HasPrefix(a.Reference, "composer://") || !phpPackage().MatchString(name) {
 		return nil, fmt.Errorf("FriendsOfPHP: bad reference %q", a.Reference)
 	}
 	if len(a.Branches) == 0 {
@@ -68,7 +68,7 @@ func parsePackagist(in *input) (*result, error) {
 		}
 		for _, c := range b.Versions {
 			for _, part := range strings.Split(c, ",") {
-				m := phpConstraint.FindStringSubmatch(strings.TrimSpace(part))
+				m := phpConstraint().FindStringSubmatch(strings.TrimSpace(part))
 				if m == nil {
 					return nil, fmt.Errorf("FriendsOfPHP: branch %q: bad constraint %q", bname, c)
 				}
@@ -106,7 +106,7 @@ func parsePackagist(in *input) (*result, error) {
 			DatabaseSpecific: rawJSON(dbs),
 		}},
 	}
-	if cve := strings.TrimSpace(a.CVE); cveID.MatchString(cve) {
+	if cve := strings.TrimSpace(a.CVE); cveID().MatchString(cve) {
 		e.Aliases = []string{cve}
 	}
 	if a.Link != "" {

@@ -3,11 +3,11 @@ package ingest
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 	"go.yaml.in/yaml/v3"
 )
@@ -41,9 +41,9 @@ type rubyAdvisory struct {
 	} `yaml:"related"`
 }
 
-var gemName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var gemName = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
-var gemVersion = regexp.MustCompile(`^[0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+var gemVersion = lazyre.New(`^[0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
 
 func parseRubysec(in *input) (*result, error) {
 	var a rubyAdvisory
@@ -51,7 +51,7 @@ func parseRubysec(in *input) (*result, error) {
 		return nil, fmt.Errorf("decoding rubysec YAML: %w", err)
 	}
 	stem := strings.TrimSuffix(path.Base(in.path), path.Ext(in.path))
-	if !gemName.MatchString(a.Gem) {
+	if !gemName().MatchString(a.Gem) {
 		return nil, fmt.Errorf("rubysec: bad gem name %q", a.Gem)
 	}
 	var safe []interval
@@ -136,7 +136,7 @@ func gemRequirement(req string) ([]interval, error) {
 			}
 		}
 		ver := strings.TrimSpace(part[len(op):])
-		if !gemVersion.MatchString(ver) {
+		if !gemVersion().MatchString(ver) {
 			return nil, fmt.Errorf("bad Gem requirement %q", req)
 		}
 		var cs []interval

@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/drydockhq/drydock/pkg/lazyre"
 	"github.com/drydockhq/drydock/pkg/vulndb/osv"
 )
 
@@ -149,9 +149,9 @@ func ubuntuEcosystem(rel string) string {
 }
 
 var (
-	uctStatusLine = regexp.MustCompile(`^([a-z]+(?:/[a-z-]+)?)_([a-z0-9][a-z0-9+.-]*):\s*([a-zA-Z-]+)\s*(.*)$`)
-	uctPriority   = regexp.MustCompile(`^Priority(?:_([a-z0-9][a-z0-9+.-]*))?:\s*(\S*)`)
-	debVersion    = regexp.MustCompile(`^[0-9][A-Za-z0-9.+:~-]*$`)
+	uctStatusLine = lazyre.New(`^([a-z]+(?:/[a-z-]+)?)_([a-z0-9][a-z0-9+.-]*):\s*([a-zA-Z-]+)\s*(.*)$`)
+	uctPriority   = lazyre.New(`^Priority(?:_([a-z0-9][a-z0-9+.-]*))?:\s*(\S*)`)
+	debVersion    = lazyre.New(`^[0-9][A-Za-z0-9.+:~-]*$`)
 )
 
 func parseUbuntu(in *input) (*result, error) {
@@ -190,7 +190,7 @@ func parseUbuntu(in *input) (*result, error) {
 			continue
 		}
 		field = ""
-		if m := uctPriority.FindStringSubmatch(line); m != nil {
+		if m := uctPriority().FindStringSubmatch(line); m != nil {
 			if m[1] == "" {
 				priority = m[2]
 			} else {
@@ -198,7 +198,7 @@ func parseUbuntu(in *input) (*result, error) {
 			}
 			continue
 		}
-		if m := uctStatusLine.FindStringSubmatch(line); m != nil {
+		if m := uctStatusLine().FindStringSubmatch(line); m != nil {
 			l, note, skip := ubuntuLine(m[1], m[2], m[3], m[4])
 			switch {
 			case skip != "":
@@ -230,7 +230,7 @@ func parseUbuntu(in *input) (*result, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading UCT file: %w", err)
 	}
-	if !cveID.MatchString(candidate) {
+	if !cveID().MatchString(candidate) {
 		return nil, fmt.Errorf("UCT: bad Candidate %q", candidate)
 	}
 	if len(lines) == 0 {
@@ -321,7 +321,7 @@ func ubuntuLine(rel, pkg, status, rest string) (l uctLine, note, skip string) {
 	case "released":
 		v, _, _ := strings.Cut(strings.Trim(l.detail, "( "), " ")
 		v = strings.TrimRight(v, ",")
-		if !debVersion.MatchString(v) {
+		if !debVersion().MatchString(v) {
 			return l, "UCT released without a version, not imported", ""
 		}
 		l.affected.Ranges = []osv.Range{{Type: osv.RangeEcosystem, Events: []osv.Event{{Introduced: "0"}, {Fixed: v}}}}
