@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -101,5 +102,20 @@ func TestNoInitOrFatal(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDrydockLinksNoOPA keeps the Open Policy Agent runtime out of the
+// drydock binary: it lives in the drydock-rego helper (pkg/config/policyexec
+// says why).
+func TestDrydockLinksNoOPA(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./cmd/drydock").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if strings.HasPrefix(p, "github.com/open-policy-agent/") || p == module+"pkg/config/rego" {
+			t.Errorf("cmd/drydock depends on %s", p)
+		}
 	}
 }

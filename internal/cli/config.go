@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -30,14 +31,14 @@ func (f *configFlags) register(cmd *cobra.Command) {
 }
 
 // options turns the flags into config.Options.
-func (f *configFlags) options() (config.Options, error) {
+func (f *configFlags) options(ctx context.Context, getenv func(string) string) (config.Options, error) {
 	c, err := checks.ParseCompliance(f.compliance)
 	if err != nil {
 		return config.Options{}, usageError{fmt.Errorf("--compliance: %w", err)}
 	}
 	opts := config.Options{Compliance: c}
 	if len(f.policies) > 0 {
-		ev, err := loadPolicies(f.policies)
+		ev, err := loadPolicies(ctx, getenv, f.policies)
 		if err != nil {
 			return config.Options{}, err
 		}
@@ -70,7 +71,7 @@ own Rego policies.`,
 			if err := parseSeverities(severity); err != nil {
 				return err
 			}
-			opts, err := cf.options()
+			opts, err := cf.options(cmd.Context(), a.env.Getenv)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/drydockhq/drydock/internal/cli"
+	"github.com/drydockhq/drydock/pkg/config/policyexec"
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
@@ -50,8 +51,15 @@ func TestConfigCommand(t *testing.T) {
 			t.Errorf("pss-baseline kept %s (%v)", m.ID, m.Controls)
 		}
 	}
+}
 
-	// A user policy: every Deployment must carry a team label.
+// TestConfigPolicy runs user Rego policies through the drydock-rego helper:
+// findings, gating, numbers in the input, compile errors as usage errors
+// naming file and line, and a missing helper.
+func TestConfigPolicy(t *testing.T) {
+	useRegoHelper(t)
+	// Every Deployment must carry a team label, and run at least 3 replicas
+	// (the input's numbers cross the process boundary exactly).
 	dir := t.TempDir()
 	policy := `# METADATA
 # title: Deployments name their owning team
@@ -67,6 +75,11 @@ deny contains msg if {
 	not input.metadata.labels.team
 	msg := sprintf("Deployment %s has no team label", [input.metadata.name])
 }
+
+deny contains {"msg": sprintf("%d replicas", [input.spec.replicas]), "id": "ACME-K8S-002"} if {
+	input.kind == "Deployment"
+	input.spec.replicas < 3
+}
 `
 	if err := os.WriteFile(filepath.Join(dir, "team.rego"), []byte(policy), 0o644); err != nil {
 		t.Fatal(err)
@@ -74,6 +87,11 @@ deny contains msg if {
 	withPolicy := scanJSON(t, "config", "--policy", dir, filepath.Join(realManifests, "website-deployment.yaml"))
 	if !hasMisconfig(withPolicy, "ACME-K8S-001", "nginx-deployment") {
 		t.Errorf("user policy finding missing: %+v", withPolicy.Misconfigurations)
+	}
+	if !slices.ContainsFunc(withPolicy.Misconfigurations, func(m model.Misconfiguration) bool {
+		return m.ID == "ACME-K8S-002" && m.Message == "2 replicas"
+	}) {
+		t.Errorf("replicas policy: %+v", withPolicy.Misconfigurations)
 	}
 	_, _, err := run(t, "config", "--policy", dir, "--severity", "HIGH", "--exit-code", "4", "-q", filepath.Join(realManifests, "website-deployment.yaml"))
 	if cli.ExitCode(err) != 4 {
@@ -88,21 +106,10 @@ deny contains msg if {
 	if cli.ExitCode(err) != cli.ExitUsage || !strings.Contains(err.Error(), "broken.rego:") {
 		t.Errorf("broken policy: %v", err)
 	}
-}
 
-// TestImageConfigScanner: --scanners config checks the image config; the
-// bundled image runs as root.
-func TestImageConfigScanner(t *testing.T) {
-	r := scanJSON(t, "image", "-q", "--cache-dir", t.TempDir(), "--scanners", "config", image)
-	if r.Vulnerabilities != nil {
-		t.Error("vulnerabilities scanned without the vuln scanner")
-	}
-	if !slices.ContainsFunc(r.Misconfigurations, func(m model.Misconfiguration) bool {
-		return strings.Contains(strings.ToLower(m.Title), "root")
-	}) {
-		t.Errorf("no root-user finding: %+v", r.Misconfigurations)
-	}
-	if _, _, err := run(t, "image", "--scanners", "vuln,bogus", image); cli.ExitCode(err) != cli.ExitUsage {
-		t.Errorf("unknown scanner: %v", err)
+	t.Setenv(policyexec.HelperEnv, filepath.Join(t.TempDir(), "missing"))
+	_, _, err = run(t, "config", "--policy", dir, realManifests)
+	if err == nil || !strings.Contains(err.Error(), policyexec.HelperEnv) {
+		t.Errorf("missing helper: %v", err)
 	}
 }

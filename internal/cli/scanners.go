@@ -70,9 +70,9 @@ func (f *scanFlags) contentExtractors() (extract.Set, error) {
 // (of the image config, or of the directory's Dockerfiles and manifests)
 // and the severity filter on secrets. cfg is nil for directories; dir is ""
 // for images.
-func (f *scanFlags) finish(ctx context.Context, r *model.Report, cfg *v1.ConfigFile, dir string, severity []string) error {
+func (f *scanFlags) finish(ctx context.Context, getenv func(string) string, r *model.Report, cfg *v1.ConfigFile, dir string, severity []string) error {
 	if f.has(scanConfig) {
-		opts, err := f.cf.options()
+		opts, err := f.cf.options(ctx, getenv)
 		if err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (a *app) scanReport(ctx context.Context, vf vulnFlags, sf scanFlags, out ou
 			return err
 		}
 	}
-	if err := sf.finish(ctx, r, cfg, dir, vf.severity); err != nil {
+	if err := sf.finish(ctx, a.env.Getenv, r, cfg, dir, vf.severity); err != nil {
 		return err
 	}
 	if err := a.write(r, out); err != nil {

@@ -68,14 +68,14 @@ const (
 // Document is one policy input: a Kubernetes object, a Dockerfile or an image
 // config, in the JSON shape documented in README.md.
 type Document struct {
-	Type string
+	Type string `json:"type"`
 	// File is the finding Target: the file, or the image reference.
-	File string
+	File string `json:"file"`
 	// Object and Line locate the document in findings.
-	Object string
-	Line   int
+	Object string `json:"object,omitempty"`
+	Line   int    `json:"line,omitempty"`
 	// Input is the JSON-shaped value handed to policies as `input`.
-	Input map[string]any
+	Input map[string]any `json:"input"`
 }
 
 // Kind is what a file holds.

@@ -40,6 +40,7 @@ import (
 	opa "github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/drydockhq/drydock/pkg/config"
+	"github.com/drydockhq/drydock/pkg/config/policyexec"
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
@@ -70,31 +71,10 @@ type Options struct {
 }
 
 // Problem is one error in a policy file.
-type Problem struct {
-	File    string
-	Line    int
-	Message string
-}
-
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-	}
-	return p.File + ": " + p.Message
-}
+type Problem = policyexec.Problem
 
 // PolicyError lists the parse and compile errors of a policy directory.
-type PolicyError struct {
-	Problems []Problem
-}
-
-func (e *PolicyError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = p.String()
-	}
-	return "loading policies:\n  " + strings.Join(lines, "\n  ")
-}
+type PolicyError = policyexec.Error
 
 // ErrNoPolicies is returned when a directory holds no .rego file with a
 // deny rule.
