@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times, on the same image in one run: `gzip -dc` of its layers (the physical
 # floor of reading them), drydock cold (empty layer cache) and drydock warm
-# (everything cached), without vulnerability matching (see pkg/match benchmarks).
+# (everything cached), without vulnerability matching (see pkg/match benchmarks),
+# and the process start alone (`drydock --version`), the floor of a warm scan.
 # Prints the best of N runs of each and the ratios.
 #
 #   bench/scan.sh [IMAGE.tar] [RUNS]    (default: testdata/images/out/bookworm.tar, 5 runs)
@@ -32,13 +33,14 @@ best() { # best CMD...: best wall time in ms over $runs runs
 floor() { for l in $layers; do gzip -dc "$work/x/$l" >/dev/null; done; }
 cold() { rm -rf "$work/cache"; "$work/drydock" image -q --skip-vulns --cache-dir "$work/cache" -f json "$img"; }
 warm() { "$work/drydock" image -q --skip-vulns --cache-dir "$work/cache" -f json "$img"; }
+start() { "$work/drydock" --version; }
 
 n=$("$work/drydock" image -q --skip-vulns --no-cache -f json "$img" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["inventory"]["packages"]))')
-f=$(best floor); c=$(best cold); cold >/dev/null; w=$(best warm)
+f=$(best floor); c=$(best cold); cold >/dev/null; w=$(best warm); s=$(best start)
 rss=$( { /usr/bin/time -f '%M' "$work/drydock" image -q --skip-vulns --no-cache -f json "$img" >/dev/null; } 2>&1 | tail -1 )
 size=$(du -b "$img" | cut -f1)
 echo "image: $img ($((size / 1048576)) MiB, $n packages, $(nproc) cores, $(go version | cut -d' ' -f3))"
 printf 'gzip -dc floor: %6d ms\n' "$f"
 printf 'drydock cold:   %6d ms  (%s x floor)\n' "$c" "$(python3 -c "print(round($c/$f,2))")"
-printf 'drydock warm:   %6d ms\n' "$w"
+printf 'drydock warm:   %6d ms  (process start, `drydock --version`: %d ms)\n' "$w" "$s"
 printf 'peak RSS cold:  %6d KiB\n' "$rss"
