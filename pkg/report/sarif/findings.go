@@ -25,19 +25,26 @@ func suppressionsOf(s *model.Suppressed) []suppression {
 	return []suppression{{Kind: "external", Status: "accepted", Justification: just}}
 }
 
-// fileLocation points at a file of the scanned file system, at a line when
-// line > 0, with the layer that holds it.
+// fileLocation points at a file of the scanned file system, at a line
+// (line 1 when line is 0: the file as a whole), with the layer that holds it.
 func fileLocation(path string, line int, layer model.Digest) location {
-	loc := location{PhysicalLocation: physicalLocation{ArtifactLocation: artifactLocation{
-		URI: relativeURI(path), URIBaseID: URIBaseID,
-	}}}
-	if line > 0 {
-		loc.PhysicalLocation.Region = &region{StartLine: line}
-	}
+	loc := location{PhysicalLocation: physicalLocation{
+		ArtifactLocation: artifactLocation{URI: relativeURI(path), URIBaseID: URIBaseID},
+		Region:           lineRegion(line),
+	}}
 	if layer != "" {
 		loc.LogicalLocations = []logicalLocation{{Name: string(layer), Kind: "layer"}}
 	}
 	return loc
+}
+
+// lineRegion is the region of a line. Every result gets one: GitHub code
+// scanning places and accepts only results with a region.startLine
+// (SARIF validation rule GH1003), so findings about a whole file — a
+// package in its database, an image's config — point at line 1, as other
+// scanners do.
+func lineRegion(line int) *region {
+	return &region{StartLine: max(line, 1)}
 }
 
 // where says where in the image a file is: "path, line 3, layer 1 (1c9a…)".

@@ -61,10 +61,10 @@ func TestMisconfigurations(t *testing.T) {
 		t.Errorf("DD-K8S-001 rule = %+v", ru)
 	}
 
-	// The image config check points at the image, without a region.
+	// The image config check points at the image, line 1.
 	img := results["DD-IMG-001"][0]
 	loc := img.Locations[0].PhysicalLocation
-	if loc.ArtifactLocation.URI != "registry.example.com/shop/web:1.4.2" || loc.Region != nil {
+	if loc.ArtifactLocation.URI != "registry.example.com/shop/web:1.4.2" || loc.Region == nil || loc.Region.StartLine != 1 {
 		t.Errorf("DD-IMG-001 location = %+v", loc)
 	}
 	if got := rules["DD-IMG-001"].Properties.Controls; len(got) != 1 || got[0] != "CIS Docker Benchmark 1.6 4.1" {
@@ -166,7 +166,7 @@ func TestPersonalData(t *testing.T) {
 	if hkid[0].Properties.Count != 3 || email[0].Properties.Count != 12 {
 		t.Errorf("counts: %+v, %+v", hkid[0].Properties, email[0].Properties)
 	}
-	if l := hkid[0].Locations[0]; l.PhysicalLocation.ArtifactLocation.URI != "app/data/customers.csv" || l.PhysicalLocation.Region != nil ||
+	if l := hkid[0].Locations[0]; l.PhysicalLocation.ArtifactLocation.URI != "app/data/customers.csv" || l.PhysicalLocation.Region.StartLine != 1 ||
 		l.LogicalLocations[0].Name != string(schematest.Layer2) {
 		t.Errorf("hkid location = %+v", l)
 	}

@@ -37,7 +37,7 @@
 //   - A misconfiguration's rule is its check ID ("DD-K8S-001"), with the
 //     title, description, resolution and benchmark controls; tags
 //     "security", "misconfiguration". Its result points at the target file
-//     and line (a region), or at the image reference for image config
+//     and line, or at the image reference for image config
 //     checks, with the object ("Deployment/shop/web") as a logical location
 //     of kind "resource".
 //   - A secret's rule is "secret/<rule ID>"; its result points at the file
@@ -506,18 +506,10 @@ func message(v model.Vulnerability) string {
 func locations(r *model.Report, p model.Package) []location {
 	var out []location
 	for _, l := range p.Locations {
-		loc := location{PhysicalLocation: physicalLocation{ArtifactLocation: artifactLocation{
-			URI: relativeURI(l.Path), URIBaseID: URIBaseID,
-		}}}
-		if l.Layer != "" {
-			loc.LogicalLocations = []logicalLocation{{Name: string(l.Layer), Kind: "layer"}}
-		}
-		out = append(out, loc)
+		out = append(out, fileLocation(l.Path, 0, l.Layer))
 	}
 	if len(out) == 0 {
-		out = append(out, location{PhysicalLocation: physicalLocation{ArtifactLocation: artifactLocation{
-			URI: relativeURI(cmp.Or(r.Artifact.Name, ".")), URIBaseID: URIBaseID,
-		}}})
+		out = append(out, fileLocation(cmp.Or(r.Artifact.Name, "."), 0, ""))
 	}
 	return out
 }

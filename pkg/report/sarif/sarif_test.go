@@ -37,6 +37,24 @@ func TestEncodeSchema(t *testing.T) {
 	schematest.Validate(t, schematest.SARIF210, encode(t, &model.Report{}))
 }
 
+// TestEveryResultHasALine checks GitHub's upload rule GH1003: each result
+// location has a region with a startLine, findings about whole files too.
+func TestEveryResultHasALine(t *testing.T) {
+	for _, r := range []*model.Report{schematest.Report(), bare()} {
+		var l sarifLog
+		if err := json.Unmarshal(encode(t, r), &l); err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range l.Runs[0].Results {
+			for _, loc := range res.Locations {
+				if reg := loc.PhysicalLocation.Region; reg == nil || reg.StartLine < 1 {
+					t.Errorf("%s at %s: region %+v", res.RuleID, loc.PhysicalLocation.ArtifactLocation.URI, reg)
+				}
+			}
+		}
+	}
+}
+
 // bare is a filesystem report with odd paths, no OS, no CVSS, a package
 // without locations and a suppression without a reason.
 func bare() *model.Report {
@@ -125,7 +143,10 @@ func TestEncodeContent(t *testing.T) {
 		Message: text{Text: "libssl3 3.0.11-1~deb12u2 is affected by CVE-2024-0727 (MEDIUM); fixed in 3.0.13-1~deb12u1. " +
 			"Found in var/lib/dpkg/status, layer 0 (ae2a5f4d1c5a). Matched by source openssl 3.0.11-1~deb12u2."},
 		Locations: []location{{
-			PhysicalLocation: physicalLocation{ArtifactLocation: artifactLocation{URI: "var/lib/dpkg/status", URIBaseID: "ROOTPATH"}},
+			PhysicalLocation: physicalLocation{
+				ArtifactLocation: artifactLocation{URI: "var/lib/dpkg/status", URIBaseID: "ROOTPATH"},
+				Region:           &region{StartLine: 1}, // a whole file: line 1 (GitHub's GH1003)
+			},
 			LogicalLocations: []logicalLocation{{Name: string(schematest.Layer0), Kind: "layer"}},
 		}},
 		PartialFingerprints: map[string]string{FingerprintKey: fingerprint("CVE-2024-0727", "libssl3", "3.0.11-1~deb12u2", "var/lib/dpkg/status")},
