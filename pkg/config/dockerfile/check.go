@@ -88,12 +88,16 @@ func (c *checker) stage(st *Stage) {
 }
 
 func (c *checker) base(st *Stage, obj string) {
-	b := st.Base
-	if b == "" || strings.EqualFold(b, "scratch") || strings.Contains(b, "$") || c.isStageRef(b, st.Index) {
-		return
+	b, known := expand(st.Base, c.df.metaArgs())
+	if !known || b == "" || strings.EqualFold(b, "scratch") || c.isStageRef(b, st.Index) {
+		return // a base set at build time (--build-arg) cannot be judged here
+	}
+	shown := st.Base
+	if b != st.Base {
+		shown += " (" + b + " with the ARG defaults)"
 	}
 	if why := checks.ParseImageRef(b).Unpinned(); why != "" {
-		c.add(checks.DFUnpinnedBase, obj, st.From.Line, "FROM %s: %s and no digest", b, why)
+		c.add(checks.DFUnpinnedBase, obj, st.From.Line, "FROM %s: %s and no digest", shown, why)
 	}
 }
 

@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -317,5 +318,35 @@ func BenchmarkParseAndCheck(b *testing.B) {
 			b.Fatal(err)
 		}
 		Check(df, "Dockerfile")
+	}
+}
+
+// TestUnpinnedBaseExpandsArgs: FROM lines are judged after the ARG defaults
+// declared before the first FROM are substituted; a base that only
+// --build-arg can set is not judged.
+func TestUnpinnedBaseExpandsArgs(t *testing.T) {
+	file := filepath.Join("testdata", "checks", "DD-DF-011.hit.Dockerfile")
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	df, err := Parse(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range Check(df, file) {
+		if m.ID == checks.DFUnpinnedBase {
+			got = append(got, fmt.Sprintf("%d: %s", m.Line, m.Message))
+		}
+	}
+	want := []string{
+		"3: FROM node: no tag and no digest",
+		"6: FROM nginx:latest: latest tag and no digest",
+		"10: FROM ${RUNTIME} (nginx with the ARG defaults): no tag and no digest",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DD-DF-011 (-want +got):\n%s", diff)
 	}
 }

@@ -7,8 +7,9 @@
 // pkg/config/README.md). It handles parser directives (escape), line
 // continuations, comments inside continuations, JSON (exec) and shell forms,
 // flags (--from=, --chown=, --mount=...) and heredocs (<<EOF ... EOF, whose
-// bodies are kept as text but not parsed as instructions). It does not expand
-// ARG or ENV variables.
+// bodies are kept as text but not parsed as instructions). Of variables it
+// expands only what a FROM line may use: the ARGs declared before the first
+// FROM, with their defaults.
 package dockerfile
 
 import (
