@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/drydockhq/drydock/pkg/config/checks"
+	"github.com/drydockhq/drydock/pkg/model"
 )
 
 func mustParse(t *testing.T, src string) *Dockerfile {
@@ -153,7 +154,8 @@ func TestParseCancelled(t *testing.T) {
 }
 
 // ids returns the sorted, de-duplicated check IDs of a file's findings.
-func ids(t *testing.T, file string) []string {
+// checkFile parses a Dockerfile and runs the checks on it.
+func checkFile(t *testing.T, file string) []model.Misconfiguration {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -164,8 +166,13 @@ func ids(t *testing.T, file string) []string {
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
+	return Check(df, file)
+}
+
+func ids(t *testing.T, file string) []string {
+	t.Helper()
 	var out []string
-	for _, m := range Check(df, file) {
+	for _, m := range checkFile(t, file) {
 		out = append(out, m.ID)
 	}
 	sort.Strings(out)
@@ -197,22 +204,13 @@ func TestChecks(t *testing.T) {
 // values never appear in findings.
 func TestCheckDetails(t *testing.T) {
 	file := filepath.Join("testdata", "checks", "DD-DF-003.hit.Dockerfile")
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	df, err := Parse(context.Background(), f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	type row struct {
 		ID, Object string
 		Line       int
 		Message    string
 	}
 	var got []row
-	for _, m := range Check(df, file) {
+	for _, m := range checkFile(t, file) {
 		got = append(got, row{m.ID, m.Object, m.Line, m.Message})
 		for _, secret := range []string{"npm_8a3f9c2d1e", "s3cr3t-pa55", "tok_live_123"} {
 			if strings.Contains(m.Message, secret) {
@@ -326,17 +324,8 @@ func BenchmarkParseAndCheck(b *testing.B) {
 // --build-arg can set is not judged.
 func TestUnpinnedBaseExpandsArgs(t *testing.T) {
 	file := filepath.Join("testdata", "checks", "DD-DF-011.hit.Dockerfile")
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	df, err := Parse(context.Background(), f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, m := range Check(df, file) {
+	for _, m := range checkFile(t, file) {
 		if m.ID == checks.DFUnpinnedBase {
 			got = append(got, fmt.Sprintf("%d: %s", m.Line, m.Message))
 		}
