@@ -4,9 +4,7 @@
 package bundled
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,7 +14,7 @@ import (
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
-//go:embed data/*.zip data/README.md
+//go:embed data/*.zip data/README.md data/SHA256SUMS
 var data embed.FS
 
 // Write copies the bundled data files into dir and returns their paths.
@@ -48,21 +46,9 @@ func Write(dir string) ([]string, error) {
 // checksums differ from this binary's. Such a DB is rebuilt on first use;
 // a DB built from any other data is never touched.
 func Stale(sources []model.DBSource) bool {
-	entries, err := fs.ReadDir(data, "data")
+	current, err := checksums()
 	if err != nil {
 		return false
-	}
-	current := map[string]string{}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".zip") {
-			continue
-		}
-		b, err := data.ReadFile("data/" + e.Name())
-		if err != nil {
-			return false
-		}
-		sum := sha256.Sum256(b)
-		current[e.Name()] = hex.EncodeToString(sum[:])
 	}
 	same := len(sources) == len(current)
 	for _, s := range sources {
@@ -75,6 +61,25 @@ func Stale(sources []model.DBSource) bool {
 		}
 	}
 	return len(sources) > 0 && !same
+}
+
+// checksums reads data/SHA256SUMS (`sha256sum` output for the bundled
+// files, kept current by TestChecksums): hashing half a megabyte of
+// embedded data on every scan cost more than the rest of opening the DB.
+func checksums() (map[string]string, error) {
+	b, err := data.ReadFile("data/SHA256SUMS")
+	if err != nil {
+		return nil, err
+	}
+	sums := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		sum, name, ok := strings.Cut(line, "  ")
+		if !ok {
+			return nil, fmt.Errorf("bundled SHA256SUMS: bad line %q", line)
+		}
+		sums[name] = sum
+	}
+	return sums, nil
 }
 
 // isBundledName recognises the names bundled data sets have had.

@@ -2,13 +2,47 @@ package bundled
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/drydockhq/drydock/pkg/model"
 	"github.com/drydockhq/drydock/pkg/vulndb"
 	"github.com/drydockhq/drydock/pkg/vulndb/ingest"
 )
+
+// TestChecksums keeps data/SHA256SUMS current; after changing the data run
+// (cd internal/bundled/data && sha256sum *.zip > SHA256SUMS).
+func TestChecksums(t *testing.T) {
+	sums, err := checksums()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := fs.ReadDir(data, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zips := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".zip") {
+			continue
+		}
+		zips++
+		b, err := data.ReadFile("data/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(b)); sums[e.Name()] != got {
+			t.Errorf("%s: SHA256SUMS says %q, the file is %s", e.Name(), sums[e.Name()], got)
+		}
+	}
+	if zips != len(sums) {
+		t.Errorf("SHA256SUMS lists %d files, data/ has %d zips", len(sums), zips)
+	}
+}
 
 func TestStale(t *testing.T) {
 	dir := t.TempDir()
