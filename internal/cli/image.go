@@ -232,7 +232,7 @@ func (a *app) scanImage(ctx context.Context, ref string, f imageFlags, extra ext
 const defaultSBOMFormat = "cyclonedx"
 
 func formatNames() []string {
-	return []string{"table", "json", "cyclonedx", "spdx-json", "sarif", "junit", "gitlab", "template"}
+	return []string{"table", "json", "cyclonedx", "spdx-json", "sarif", "junit", "gitlab", "gitlab-secrets", "template"}
 }
 
 // encoder returns the encoder for the output flags.
@@ -251,6 +251,8 @@ func (a *app) encoder(f outputFlags, w io.Writer) (report.Encoder, error) {
 		return junit.Encoder{}, nil
 	case "gitlab":
 		return gitlab.Encoder{DefaultBranchImage: a.env.Getenv("CS_DEFAULT_BRANCH_IMAGE")}, nil
+	case "gitlab-secrets":
+		return gitlab.SecretsEncoder{}, nil
 	case "template":
 		if f.template == "" {
 			return nil, usageError{fmt.Errorf("-f template needs --template FILE")}

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/drydockhq/drydock/pkg/model"
@@ -20,10 +21,20 @@ import (
 type format struct {
 	name string
 	enc  report.Encoder
-	// findings: the format carries misconfigurations, secrets and
-	// personal data (docs/report-schema.md, "Formats").
-	findings bool
+	// carries: the finding classes besides vulnerabilities the format
+	// writes (docs/report-schema.md, "Formats").
+	carries []class
 }
+
+type class string
+
+const (
+	misconfigs   class = "misconfigurations"
+	secrets      class = "secrets"
+	personalData class = "personal data"
+)
+
+var all = []class{misconfigs, secrets, personalData}
 
 func formats(t *testing.T) []format {
 	md, err := template.Builtin("markdown")
@@ -31,17 +42,19 @@ func formats(t *testing.T) []format {
 		t.Fatal(err)
 	}
 	return []format{
-		{"table", table.Encoder{}, true},
-		{"table color", table.Encoder{Color: true}, true},
-		{"json", reportjson.Encoder{}, true},
-		{"sarif", sarif.Encoder{}, true},
-		{"junit", junit.Encoder{}, true},
-		{"template markdown", md, true},
-		// The container-scanning schema has no room for them.
-		{"gitlab", gitlab.Encoder{}, false},
+		{"table", table.Encoder{}, all},
+		{"table color", table.Encoder{Color: true}, all},
+		{"json", reportjson.Encoder{}, all},
+		{"sarif", sarif.Encoder{}, all},
+		{"junit", junit.Encoder{}, all},
+		{"template markdown", md, all},
+		// The container-scanning schema has no room for them; GitLab reads
+		// secrets from a secret-detection report.
+		{"gitlab", gitlab.Encoder{}, nil},
+		{"gitlab-secrets", gitlab.SecretsEncoder{}, []class{secrets}},
 		// SBOMs describe components.
-		{"cyclonedx", cyclonedx.Encoder{}, false},
-		{"spdx", spdx.Encoder{}, false},
+		{"cyclonedx", cyclonedx.Encoder{}, nil},
+		{"spdx", spdx.Encoder{}, nil},
 	}
 }
 
@@ -49,10 +62,10 @@ func formats(t *testing.T) []format {
 // the formats that carry misconfigurations, secrets and personal data show
 // each of the fixture's findings.
 func TestFindingsInEveryFormat(t *testing.T) {
-	marks := []string{
-		"DD-IMG-001", "DD-K8S-001", // misconfigurations
-		"AKIA************MPLE", "id_ed25519", // secrets
-		"app/data/customers.csv", "A12****(3)", // personal data
+	marks := map[class][]string{
+		misconfigs:   {"DD-IMG-001", "DD-K8S-001"},
+		secrets:      {"AKIA************MPLE", "id_ed25519"},
+		personalData: {"app/data/customers.csv", "A12****(3)"},
 	}
 	for _, f := range formats(t) {
 		t.Run(f.name, func(t *testing.T) {
@@ -60,9 +73,12 @@ func TestFindingsInEveryFormat(t *testing.T) {
 			if err := f.enc.Encode(&buf, schematest.Report()); err != nil {
 				t.Fatal(err)
 			}
-			for _, m := range marks {
-				if got := bytes.Contains(buf.Bytes(), []byte(m)); got != f.findings {
-					t.Errorf("output has %q: %v, want %v", m, got, f.findings)
+			for _, c := range all {
+				want := slices.Contains(f.carries, c)
+				for _, m := range marks[c] {
+					if got := bytes.Contains(buf.Bytes(), []byte(m)); got != want {
+						t.Errorf("%s: output has %q: %v, want %v", c, m, got, want)
+					}
 				}
 			}
 		})

@@ -2,9 +2,10 @@
 // report (schema 15.2.1 of gitlab-org/security-products/security-report-schemas),
 // the artifact a CI job declares as artifacts:reports:container_scanning so
 // that GitLab shows the findings in merge requests and the vulnerability
-// report.
+// report. SecretsEncoder (secrets.go) writes the secret-detection report of
+// the same schema version.
 //
-// Mapping:
+// Mapping of the container-scanning report:
 //
 //   - One vulnerability per unsuppressed finding. Suppressed findings are
 //     left out: the format has no suppression, and a finding drydock was
@@ -28,9 +29,10 @@
 //
 // Only vulnerabilities are written: the container-scanning schema has room
 // for nothing else, so misconfigurations, secrets and personal data are
-// left out. (GitLab takes secrets in a separate secret-detection report,
-// artifacts:reports:secret_detection, and IaC misconfigurations in a SAST
-// report; writing those is a later option.)
+// left out. GitLab takes secrets in a separate secret-detection report
+// (artifacts:reports:secret_detection), which SecretsEncoder writes
+// (secrets.go); IaC misconfigurations would go in a SAST report, a later
+// option.
 //
 // scan.start_time and end_time are both the report's creation time (the
 // report does not record when the scan started); scan statuses become scan
@@ -171,25 +173,32 @@ const (
 	maxCVSS        = 10
 )
 
-func (e Encoder) build(r *model.Report) *document {
-	version := cmp.Or(r.Tool.Version, "unknown")
+// newScan describes the scan of r, of GitLab scan type typ: drydock as
+// analyzer and scanner, the report's creation time as start and end, and
+// the scan statuses as warnings. Both report types share it.
+func newScan(r *model.Report, typ string) scan {
 	drydock := component{
 		ID: "drydock", Name: cmp.Or(r.Tool.Name, "drydock"), URL: homepage,
-		Version: version, Vendor: vendor{Name: "drydock"},
+		Version: cmp.Or(r.Tool.Version, "unknown"), Vendor: vendor{Name: "drydock"},
 	}
 	// GitLab's pattern: yyyy-mm-ddThh:mm:ss, UTC, no zone.
 	at := r.CreatedAt.UTC().Format("2006-01-02T15:04:05")
-	d := &document{
-		Version: SchemaVersion,
-		Schema:  SchemaURL,
-		Scan: scan{
-			Analyzer: drydock, Scanner: drydock,
-			Type: "container_scanning", StartTime: at, EndTime: at, Status: "success",
-		},
-		Vulnerabilities: []vulnerability{},
+	s := scan{
+		Analyzer: drydock, Scanner: drydock,
+		Type: typ, StartTime: at, EndTime: at, Status: "success",
 	}
-	for _, s := range r.Status {
-		d.Scan.Messages = append(d.Scan.Messages, message{Level: "warn", Value: s.String()})
+	for _, st := range r.Status {
+		s.Messages = append(s.Messages, message{Level: "warn", Value: st.String()})
+	}
+	return s
+}
+
+func (e Encoder) build(r *model.Report) *document {
+	d := &document{
+		Version:         SchemaVersion,
+		Schema:          SchemaURL,
+		Scan:            newScan(r, "container_scanning"),
+		Vulnerabilities: []vulnerability{},
 	}
 	osName := "Unknown"
 	if os := r.Inventory.OS; os != nil && os.ID != "" {
