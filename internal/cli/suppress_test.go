@@ -130,3 +130,50 @@ func TestSuppression(t *testing.T) {
 		t.Errorf("broken ignore file: %v", err)
 	}
 }
+
+// TestCycloneDXVEX: a CycloneDX VEX document (analysis.state not_affected,
+// affects by bom-ref) suppresses a real finding of the bundled image with its
+// justification and detail, and only in the package it names.
+func TestCycloneDXVEX(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"image", "--cache-dir", filepath.Join(dir, "cache"), "-q", "-f", "json"}
+	r := scanJSON(t, append(base, image)...)
+	if len(r.Vulnerabilities) == 0 {
+		t.Fatal("no findings in the bundled image")
+	}
+	first := r.Vulnerabilities[0]
+	doc := fmt.Sprintf(`{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "version": 1,
+  "metadata": {"timestamp": "2026-11-20T10:00:00Z"},
+  "components": [{"type": "library", "bom-ref": "pkg-1", "name": %q, "purl": %q}],
+  "vulnerabilities": [{
+    "id": %q,
+    "analysis": {"state": "not_affected", "justification": "code_not_reachable", "detail": "the parser is never fed untrusted input"},
+    "affects": [{"ref": "pkg-1"}]
+  }]
+}`, first.Package.Name, first.Package.PURL, first.ID)
+	p := filepath.Join(dir, "app.cdx.json")
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = scanJSON(t, append(base, "--vex", p, image)...)
+	n := 0
+	for _, v := range r.Vulnerabilities {
+		suppressed := v.Suppressed != nil && v.Suppressed.By == "vex"
+		named := v.ID == first.ID && v.Package.PURL == first.Package.PURL
+		if suppressed != named {
+			t.Errorf("%s in %s: suppressed %+v", v.ID, v.Package.PURL, v.Suppressed)
+		}
+		if named {
+			n++
+			if !strings.Contains(v.Suppressed.Reason, "never fed untrusted input") {
+				t.Errorf("reason %q lacks the analysis detail", v.Suppressed.Reason)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("the named finding is gone from the report")
+	}
+}

@@ -43,7 +43,7 @@ func (f *vulnFlags) register(cmd *cobra.Command, a *app) {
 	fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this code when a reported vulnerability remains (0: never)")
 	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "leave out vulnerabilities that have no fixed version")
 	fl.StringVar(&f.ignoreFile, "ignorefile", "", "ignore file: YAML entries with id, package, reason, expires (default "+ignore.DefaultFile+" in the working directory, if present; a .trivyignore is read too)")
-	fl.StringSliceVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
+	fl.StringSliceVar(&f.vex, "vex", nil, "OpenVEX or CycloneDX VEX document whose not_affected/fixed statements suppress findings (repeatable)")
 	fl.BoolVar(&f.includeDev, "include-dev-deps", false, "keep development-only dependencies (npm devDependencies, ...) in the inventory and the findings")
 	fl.BoolVar(&f.kernelHeaders, "include-kernel-headers", false, "also count findings on kernel packages (linux-libc-dev); suppressed by default, see docs")
 }

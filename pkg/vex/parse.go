@@ -18,7 +18,8 @@ const maxDocumentSize = 64 << 20
 // contextPrefix is what every OpenVEX context starts with.
 const contextPrefix = "https://openvex.dev/ns"
 
-// Load reads the OpenVEX document at path. Errors name the file.
+// Load reads the OpenVEX or CycloneDX VEX document at path. Errors name
+// the file.
 func Load(path string) (*Document, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -41,6 +42,10 @@ func Load(path string) (*Document, error) {
 // valid. Every problem found is reported (errors.Join), each naming the
 // statement ("statements[2] (CVE-2023-5363): ..."). Unknown fields are
 // ignored, as JSON-LD allows.
+//
+// A CycloneDX document ("bomFormat": "CycloneDX") is read as CycloneDX VEX
+// instead (see cyclonedx.go for the mapping), with its errors named the
+// same way ("vulnerabilities[2] (CVE-2023-4911): ...").
 func Parse(r io.Reader) (*Document, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxDocumentSize+1))
 	if err != nil {
@@ -48,6 +53,12 @@ func Parse(r io.Reader) (*Document, error) {
 	}
 	if len(b) > maxDocumentSize {
 		return nil, fmt.Errorf("VEX document larger than %d bytes", maxDocumentSize)
+	}
+	if isCycloneDX(b) {
+		return parseCycloneDX(b)
+	}
+	if t := bytes.TrimLeft(b, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '<' {
+		return nil, errors.New("this looks like an XML document: VEX documents are read in JSON (OpenVEX, CycloneDX)")
 	}
 	var raw rawDocument
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -176,10 +187,10 @@ type rawComponent struct {
 // sniff recognises documents of other VEX formats.
 func (d *rawDocument) sniff() error {
 	switch {
-	case d.BOMFormat != "":
-		return errors.New("this is a CycloneDX document: CycloneDX VEX is not supported, only OpenVEX")
+	case d.BOMFormat != "": // not "CycloneDX", or Parse would not be here
+		return fmt.Errorf(`"bomFormat" %q: not a CycloneDX document (want "CycloneDX") nor an OpenVEX one`, d.BOMFormat)
 	case len(d.CSAF) > 0 && len(d.Context) == 0:
-		return errors.New("this looks like a CSAF document: CSAF VEX is not supported, only OpenVEX")
+		return errors.New("this looks like a CSAF document: CSAF VEX is not supported, only OpenVEX and CycloneDX VEX")
 	case d.InToto != "" && len(d.Context) == 0:
 		return errors.New("this is an in-toto statement: extract the OpenVEX document from its predicate")
 	}

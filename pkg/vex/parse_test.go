@@ -185,9 +185,9 @@ func TestParseErrors(t *testing.T) {
 		{"truncated", `{"@context": "https://openvex.dev/ns`, "invalid JSON: unexpected end of the document"},
 		{"wrong type", "{\n  \"author\": 7\n}", "line 2: author: want a string, found number"},
 		{"data after", `{"a": 1} {}`, "line 1, column 10: data after the JSON document"},
-		{"CycloneDX", `{"bomFormat": "CycloneDX", "specVersion": "1.5", "vulnerabilities": []}`,
-			"this is a CycloneDX document: CycloneDX VEX is not supported, only OpenVEX"},
-		{"CSAF", `{"document": {"category": "csaf_vex"}}`, "this looks like a CSAF document: CSAF VEX is not supported, only OpenVEX"},
+		{"CycloneDX without vulnerabilities", `{"bomFormat": "CycloneDX", "specVersion": "1.5", "vulnerabilities": []}`,
+			`no "vulnerabilities": a CycloneDX VEX document lists them with their analysis`},
+		{"CSAF", `{"document": {"category": "csaf_vex"}}`, "this looks like a CSAF document: CSAF VEX is not supported, only OpenVEX and CycloneDX VEX"},
 		{"in-toto", `{"_type": "https://in-toto.io/Statement/v1", "predicateType": "https://openvex.dev/ns/v0.2.0"}`,
 			"this is an in-toto statement: extract the OpenVEX document from its predicate"},
 		{"missing everything", `{}`, strings.Join([]string{

@@ -1,6 +1,7 @@
 // Package vex reads OpenVEX documents (https://github.com/openvex/spec,
 // v0.2.0; the earlier v0.0.x shape, with string vulnerabilities and
-// products, is read too) and applies their statements to findings: a
+// products, is read too) and CycloneDX VEX documents (CycloneDX 1.4 to 1.7
+// JSON, see below), and applies their statements to findings: a
 // supplier's "this image is not affected by CVE-X, because …" turns the
 // matching findings into suppressed ones.
 //
@@ -33,8 +34,25 @@
 //	affected             not suppressed; Note "VEX affected: action_statement"
 //	under_investigation  not suppressed; Note "VEX under investigation"
 //
-// CycloneDX VEX and CSAF are not read (Parse says so when given one), nor
-// are in-toto attestations wrapping an OpenVEX document.
+// A CycloneDX VEX document (recognised by "bomFormat": "CycloneDX") is
+// converted into the same statements, one per vulnerability with an
+// analysis.state (others are skipped): not_affected and false_positive
+// become not_affected, resolved and resolved_with_pedigree fixed,
+// exploitable affected, in_triage under_investigation; the CycloneDX
+// justifications map onto the OpenVEX ones, analysis.detail gives the
+// reason shown. affects[].ref names packages by package URL, directly, as
+// the bom-ref of a component of the document, or as a BOM-Link to one.
+// CycloneDX VEX has no product apart from affects, so its statements cover
+// those packages in any scanned artifact, unless metadata.component's
+// package URL is of type oci: then they apply only to that image, as an
+// OpenVEX statement with that image as product and the packages as
+// subcomponents does. affects[].versions[] narrows a statement to exact
+// versions; version ranges are not supported, and an entry with one makes
+// the statement cover every version of the package. parseCycloneDX has
+// the details.
+//
+// CSAF is not read (Parse says so when given one), nor are in-toto
+// attestations wrapping an OpenVEX document, nor CycloneDX XML.
 package vex
 
 import (
