@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"slices"
+
 	"github.com/drydockhq/drydock/pkg/model"
 	"github.com/drydockhq/drydock/pkg/purl"
 )
@@ -20,4 +22,17 @@ func (r *Result) Locate(p string) *Result {
 		r.Packages[i].Locations = []model.Location{{Path: p}}
 	}
 	return r
+}
+
+// DependsOn returns purls sorted and without duplicates, for
+// model.Package.DependsOn; nil when there are none. Extractors that read a
+// resolved dependency graph name each dependency by the purl its own
+// package gets (LanguagePackage(t, name, version).PURL).
+func DependsOn(purls []string) []string {
+	if len(purls) == 0 {
+		return nil
+	}
+	out := slices.Clone(purls)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

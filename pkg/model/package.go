@@ -94,6 +94,10 @@ type Package struct {
 	// Dev marks a dependency needed only to develop or test the project
 	// (npm devDependencies, Poetry's dev group, ...). Scans can exclude them.
 	Dev bool `json:"dev,omitempty"`
+	// DependsOn lists the packages this one requires, as the purls of
+	// packages found in the same file (a lock file's resolved graph), sorted
+	// and without duplicates. Empty when the source records no graph.
+	DependsOn []string `json:"dependsOn,omitempty"`
 	// Mitigations are changes found in the package that defuse known flaws,
 	// e.g. a log4j-core jar without JndiLookup.class. The matcher still
 	// reports the flaws, with the mitigation as a note.
