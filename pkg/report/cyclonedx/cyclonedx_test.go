@@ -92,11 +92,26 @@ func TestEncodeContent(t *testing.T) {
 		}
 		refs[c.BOMRef] = true
 	}
-	if n := len(*bom.Components); n != 11 { // OS + 10 packages, the duplicate express included
-		t.Errorf("%d components, want 11", n)
+	if n := len(*bom.Components); n != 15 { // OS + 14 packages, the duplicate express included
+		t.Errorf("%d components, want 15", n)
 	}
-	if deps := *(*bom.Dependencies)[0].Dependencies; len(deps) != 11 {
-		t.Errorf("metadata component depends on %d components, want 11", len(deps))
+	if deps := *(*bom.Dependencies)[0].Dependencies; len(deps) != 15 {
+		t.Errorf("metadata component depends on %d components, want 15", len(deps))
+	}
+	// The lock file's graph: accepts → mime-types, negotiator; mime-types →
+	// mime-db, by the components' bom-refs.
+	nameOf := map[string]string{}
+	for _, c := range *bom.Components {
+		nameOf[c.BOMRef] = c.Name
+	}
+	graph := map[string][]string{}
+	for _, d := range (*bom.Dependencies)[1:] {
+		for _, on := range *d.Dependencies {
+			graph[nameOf[d.Ref]] = append(graph[nameOf[d.Ref]], nameOf[on])
+		}
+	}
+	if diff := cmp.Diff(map[string][]string{"accepts": {"mime-types", "negotiator"}, "mime-types": {"mime-db"}}, graph); diff != "" {
+		t.Errorf("dependencies (-want +got):\n%s", diff)
 	}
 	byName := map[string]string{}
 	for _, c := range *bom.Components {
@@ -235,6 +250,8 @@ func TestDecodeSyft(t *testing.T) {
 						{Path: "usr/share/doc/libssl3/copyright", Layer: base},
 					},
 					FoundBy: "dpkg-db-cataloger",
+					// syft's dependencies section: libssl3 depends on libc6.
+					DependsOn: []string{"pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&upstream=glibc&distro=debian-12"},
 				},
 				{
 					Name: "libc6", Version: "2.36-9+deb12u4", Type: model.TypeDeb, Ecosystem: "Debian:12",

@@ -77,6 +77,7 @@ func Decode(r io.Reader) (*model.Report, error) {
 	}}
 	d.metadata(bom.Metadata)
 	d.walk(bom.Components, 0)
+	d.dependencies(bom.Dependencies)
 	d.rep.Inventory = sbom.Inventory(d.os(), d.pkgs)
 	return d.rep, nil
 }
@@ -123,6 +124,7 @@ type decoder struct {
 	rep    *model.Report
 	osComp *cdx.Component
 	pkgs   []sbom.Decoded
+	byRef  map[string]int // bom-ref → index in pkgs
 }
 
 func (d *decoder) status(format string, args ...any) {
@@ -255,7 +257,36 @@ func (d *decoder) addPackage(c *cdx.Component) {
 		return
 	}
 	p.Licenses = decodeLicenses(c.Licenses)
+	if c.BOMRef != "" {
+		if d.byRef == nil {
+			d.byRef = map[string]int{}
+		}
+		d.byRef[c.BOMRef] = len(d.pkgs)
+	}
 	d.pkgs = append(d.pkgs, sbom.Decoded{Package: p, Ours: ours, Distro: distro})
+}
+
+// dependencies reads the dependency graph between package components into
+// DependsOn (the purls of the packages depended on); edges to components
+// that are not packages, or have no purl, are left out.
+func (d *decoder) dependencies(deps *[]cdx.Dependency) {
+	if deps == nil {
+		return
+	}
+	for _, dep := range *deps {
+		i, ok := d.byRef[dep.Ref]
+		if !ok || dep.Dependencies == nil {
+			continue
+		}
+		var purls []string
+		for _, ref := range *dep.Dependencies {
+			if j, ok := d.byRef[ref]; ok && d.pkgs[j].Package.PURL != "" {
+				purls = append(purls, d.pkgs[j].Package.PURL)
+			}
+		}
+		p := &d.pkgs[i].Package
+		p.DependsOn = sbom.AddDependsOn(p.DependsOn, purls...)
+	}
 }
 
 // thirdPartySource reads the source package from syft's or trivy's properties.

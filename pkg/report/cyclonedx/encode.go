@@ -77,8 +77,10 @@ func build(r *model.Report) *cdx.BOM {
 	if os := r.Inventory.OS; os != nil {
 		b.comps = append(b.comps, osComponent(os))
 	}
-	for _, p := range sbom.Sorted(r.Inventory.Packages) {
-		b.component(p)
+	pkgs := sbom.Sorted(r.Inventory.Packages)
+	pkgRefs := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		pkgRefs[i] = b.component(p)
 	}
 	vulns := b.vulnerabilities(r.Vulnerabilities)
 
@@ -105,6 +107,16 @@ func build(r *model.Report) *cdx.BOM {
 		refs = append(refs, c.BOMRef)
 	}
 	deps := []cdx.Dependency{{Ref: artifact.BOMRef, Dependencies: &refs}}
+	for i, edges := range sbom.Edges(pkgs) {
+		if len(edges) == 0 {
+			continue
+		}
+		on := make([]string, len(edges))
+		for k, j := range edges {
+			on[k] = pkgRefs[j]
+		}
+		deps = append(deps, cdx.Dependency{Ref: pkgRefs[i], Dependencies: &on})
+	}
 	bom.Dependencies = &deps
 	if len(b.comps) > 0 {
 		bom.Components = &b.comps

@@ -83,8 +83,9 @@ func TestCounts(t *testing.T) {
 	want := []counts{
 		{img + " (apk)", 1, 0, 0, 0},
 		{img + " (deb)", 4, 1, 0, 0},
-		// express twice (one copy vulnerable, suppressed), wasm-pack, @babel/core.
-		{img + " (npm)", 4, 0, 0, 1},
+		// express twice (one copy vulnerable, suppressed), wasm-pack, @babel/core,
+		// and the four packages of app/package-lock.json.
+		{img + " (npm)", 8, 0, 0, 1},
 		{img + " (rpm)", 1, 0, 0, 0},
 		{"app/deploy/web.yaml (misconfigurations)", 1, 1, 0, 0},
 		// DD-IMG-001, and DD-IMG-004 suppressed.
@@ -98,8 +99,8 @@ func TestCounts(t *testing.T) {
 	if diff := cmp.Diff(want, recounted); diff != "" {
 		t.Errorf("suite contents (-want +got):\n%s", diff)
 	}
-	if ts.Tests != 16 || ts.Failures != 6 || ts.Skipped != 2 || ts.Errors != 0 {
-		t.Errorf("root counts = tests %d, failures %d, skipped %d, errors %d; want 16, 6, 2, 0",
+	if ts.Tests != 20 || ts.Failures != 6 || ts.Skipped != 2 || ts.Errors != 0 {
+		t.Errorf("root counts = tests %d, failures %d, skipped %d, errors %d; want 20, 6, 2, 0",
 			ts.Tests, ts.Failures, ts.Skipped, ts.Errors)
 	}
 
@@ -132,8 +133,8 @@ func TestNotScanned(t *testing.T) {
 	r.Status = []model.Status{{Source: "os/dpkg", Path: "var/lib/dpkg/status", Message: "bad <stanza> & \x01 control"}}
 	doc := encode(t, r)
 	ts := parse(t, doc)
-	if ts.Tests != 10 || ts.Skipped != 10 || ts.Failures != 0 {
-		t.Errorf("counts = tests %d, skipped %d, failures %d; want 10, 10, 0", ts.Tests, ts.Skipped, ts.Failures)
+	if ts.Tests != 14 || ts.Skipped != 14 || ts.Failures != 0 {
+		t.Errorf("counts = tests %d, skipped %d, failures %d; want 14, 14, 0", ts.Tests, ts.Skipped, ts.Failures)
 	}
 	if ts.Suites[0].Cases[0].Skipped.Message != notScanned {
 		t.Errorf("skip message = %q", ts.Suites[0].Cases[0].Skipped.Message)

@@ -97,8 +97,35 @@ func Decode(r io.Reader) (*model.Report, error) {
 			d.addPackage(p, ps)
 		}
 	}
+	d.dependencies(doc.Relationships)
 	d.rep.Inventory = sbom.Inventory(docOS, d.pkgs)
 	return d.rep, nil
+}
+
+// dependencies reads DEPENDS_ON (A depends on B) and DEPENDENCY_OF (A is a
+// dependency of B) relationships between packages into DependsOn, as the
+// purls of the packages depended on.
+func (d *decoder) dependencies(rels []*v2_3.Relationship) {
+	for _, rel := range rels {
+		if rel == nil || rel.RefA.DocumentRefID != "" || rel.RefB.DocumentRefID != "" {
+			continue
+		}
+		from, to := rel.RefA.ElementRefID, rel.RefB.ElementRefID
+		switch rel.Relationship {
+		case common.TypeRelationshipDependsOn:
+		case common.TypeRelationshipDependencyOf:
+			from, to = to, from
+		default:
+			continue
+		}
+		i, ok := d.byID[from]
+		j, ok2 := d.byID[to]
+		if !ok || !ok2 || i == j || d.pkgs[j].Package.PURL == "" {
+			continue
+		}
+		p := &d.pkgs[i].Package
+		p.DependsOn = sbom.AddDependsOn(p.DependsOn, d.pkgs[j].Package.PURL)
+	}
 }
 
 // checkHeader tells apart truncated JSON, other JSON documents and
@@ -136,6 +163,7 @@ type decoder struct {
 	rep    *model.Report
 	others map[string]string // LicenseRef- → its text
 	pkgs   []sbom.Decoded
+	byID   map[common.ElementID]int // SPDX ID → index in pkgs
 }
 
 func (d *decoder) status(format string, args ...any) {
@@ -220,6 +248,10 @@ func (d *decoder) addPackage(sp *v2_3.Package, ps sbom.Properties) {
 		return
 	}
 	p.Licenses = d.licenses(sp)
+	if d.byID == nil {
+		d.byID = map[common.ElementID]int{}
+	}
+	d.byID[sp.PackageSPDXIdentifier] = len(d.pkgs)
 	d.pkgs = append(d.pkgs, sbom.Decoded{Package: p, Ours: ours, Distro: distro})
 }
 

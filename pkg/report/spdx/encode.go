@@ -147,10 +147,18 @@ func build(r *model.Report) *v2_3.Document {
 		doc.Packages = append(doc.Packages, p)
 		doc.Relationships = append(doc.Relationships, relationship(root.PackageSPDXIdentifier, p.PackageSPDXIdentifier, common.TypeRelationshipContains))
 	}
-	for _, pkg := range sbom.Sorted(r.Inventory.Packages) {
-		p := b.pkg(&pkg)
+	pkgs := sbom.Sorted(r.Inventory.Packages)
+	ids := make([]common.ElementID, len(pkgs))
+	for i := range pkgs {
+		p := b.pkg(&pkgs[i])
+		ids[i] = p.PackageSPDXIdentifier
 		doc.Packages = append(doc.Packages, p)
 		doc.Relationships = append(doc.Relationships, relationship(root.PackageSPDXIdentifier, p.PackageSPDXIdentifier, common.TypeRelationshipContains))
+	}
+	for i, edges := range sbom.Edges(pkgs) {
+		for _, j := range edges {
+			doc.Relationships = append(doc.Relationships, relationship(ids[i], ids[j], common.TypeRelationshipDependsOn))
+		}
 	}
 
 	refs := make([]string, 0, len(b.others))

@@ -130,8 +130,9 @@ func TestEncodeContent(t *testing.T) {
 		t.Errorf("hasExtractedLicensingInfos = %+v", doc.OtherLicenses)
 	}
 
-	// DOCUMENT DESCRIBES the artifact, which CONTAINS the OS and all 10 packages.
-	var describes, contains int
+	// DOCUMENT DESCRIBES the artifact, which CONTAINS the OS and all 14
+	// packages; the lock file's graph gives 3 DEPENDS_ON.
+	var describes, contains, dependsOn int
 	for _, r := range doc.Relationships {
 		if !ids[string(r.RefA.ElementRefID)] || !ids[string(r.RefB.ElementRefID)] {
 			t.Errorf("relationship %+v names an unknown element", r)
@@ -141,10 +142,12 @@ func TestEncodeContent(t *testing.T) {
 			describes++
 		case "CONTAINS":
 			contains++
+		case "DEPENDS_ON":
+			dependsOn++
 		}
 	}
-	if describes != 1 || contains != 11 {
-		t.Errorf("%d DESCRIBES and %d CONTAINS relationships, want 1 and 11", describes, contains)
+	if describes != 1 || contains != 15 || dependsOn != 3 {
+		t.Errorf("%d DESCRIBES, %d CONTAINS and %d DEPENDS_ON relationships, want 1, 15 and 3", describes, contains, dependsOn)
 	}
 }
 

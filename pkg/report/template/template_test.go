@@ -253,8 +253,8 @@ func TestParseFile(t *testing.T) {
 	if e.Template.Name() != "count.tpl" {
 		t.Errorf("template name = %q", e.Template.Name())
 	}
-	if got := string(encode(t, e, schematest.Report())); got != "10" {
-		t.Errorf("got %q, want 10", got)
+	if got := string(encode(t, e, schematest.Report())); got != "14" {
+		t.Errorf("got %q, want 14", got)
 	}
 }
 

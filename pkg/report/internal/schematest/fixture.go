@@ -129,6 +129,34 @@ func Report() *model.Report {
 					Locations: []model.Location{{Path: "app/node_modules/@babel/core/package.json", Layer: Layer2, LayerIndex: 2}},
 					FoundBy:   "lang/npm",
 				},
+				// A lock file's resolved graph (the real dependencies of
+				// accepts 1.3.8 and mime-types 2.1.35 on the npm registry).
+				{
+					Name: "accepts", Version: "1.3.8", Type: model.TypeNPM, Ecosystem: model.EcoNPM,
+					PURL:      "pkg:npm/accepts@1.3.8",
+					Locations: []model.Location{{Path: "app/package-lock.json", Layer: Layer2, LayerIndex: 2}},
+					FoundBy:   "lang/npm-lock",
+					DependsOn: []string{"pkg:npm/mime-types@2.1.35", "pkg:npm/negotiator@0.6.3"},
+				},
+				{
+					Name: "mime-types", Version: "2.1.35", Type: model.TypeNPM, Ecosystem: model.EcoNPM,
+					PURL:      "pkg:npm/mime-types@2.1.35",
+					Locations: []model.Location{{Path: "app/package-lock.json", Layer: Layer2, LayerIndex: 2}},
+					FoundBy:   "lang/npm-lock",
+					DependsOn: []string{"pkg:npm/mime-db@1.52.0"},
+				},
+				{
+					Name: "mime-db", Version: "1.52.0", Type: model.TypeNPM, Ecosystem: model.EcoNPM,
+					PURL:      "pkg:npm/mime-db@1.52.0",
+					Locations: []model.Location{{Path: "app/package-lock.json", Layer: Layer2, LayerIndex: 2}},
+					FoundBy:   "lang/npm-lock",
+				},
+				{
+					Name: "negotiator", Version: "0.6.3", Type: model.TypeNPM, Ecosystem: model.EcoNPM,
+					PURL:      "pkg:npm/negotiator@0.6.3",
+					Locations: []model.Location{{Path: "app/package-lock.json", Layer: Layer2, LayerIndex: 2}},
+					FoundBy:   "lang/npm-lock",
+				},
 			},
 		},
 		Vulnerabilities: []model.Vulnerability{
