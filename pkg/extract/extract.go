@@ -73,6 +73,9 @@ type Result struct {
 	// elsewhere (usr/share/doc/PKG/copyright for dpkg); Squash attaches
 	// them to that package.
 	Licenses []string
+	// Manifest is what a project manifest declares (package.json); Squash
+	// applies it to the lock files beside it.
+	Manifest *model.Manifest
 	// Secrets and PersonalData are what content scanners (secret, PII)
 	// found in the file; their Locations are filled in by the walker.
 	Secrets      []model.Secret

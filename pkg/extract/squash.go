@@ -20,6 +20,7 @@ func Squash(layers []*model.LayerInventory) model.Inventory {
 	var inv model.Inventory
 	var osCands []*model.FileResult
 	docLicenses := map[string][]string{}
+	manifests := map[string]*model.Manifest{}
 	st := newStack(layers)
 	for i, l := range layers {
 		for fi := range l.Files {
@@ -32,6 +33,9 @@ func Squash(layers []*model.LayerInventory) model.Inventory {
 			}
 			if len(f.Licenses) > 0 {
 				docLicenses[f.Path] = f.Licenses
+			}
+			if f.Manifest != nil {
+				manifests[f.Path] = f.Manifest
 			}
 			for _, p := range f.Packages {
 				p.Locations = slices.Clone(p.Locations)
@@ -57,6 +61,7 @@ func Squash(layers []*model.LayerInventory) model.Inventory {
 			p.Licenses = docLicenses[DebianCopyrightPath(p.Name)]
 		}
 	}
+	applyManifests(inv.Packages, manifests)
 	slices.SortFunc(inv.Packages, ComparePackages)
 	return inv
 }

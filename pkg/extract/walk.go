@@ -269,7 +269,7 @@ func (w *walker) run(ctx context.Context, wanted Set, p string, info fs.FileInfo
 			res.PersonalData[i].Location = model.Location{Path: p, Layer: w.inv.DiffID}
 		}
 		w.inv.Files = append(w.inv.Files, model.FileResult{
-			Path: p, Extractor: e.Name(), Packages: res.Packages, OS: res.OS, Licenses: res.Licenses,
+			Path: p, Extractor: e.Name(), Packages: res.Packages, OS: res.OS, Licenses: res.Licenses, Manifest: res.Manifest,
 			Secrets: res.Secrets, PersonalData: res.PersonalData,
 		})
 	}

@@ -27,6 +27,10 @@ type FileResult struct {
 	// Licenses are declared by a file that documents a package found
 	// elsewhere (a Debian copyright file); squashing attaches them.
 	Licenses []string `json:"licenses,omitempty"`
+	// Manifest is what a project manifest (package.json) declares; squashing
+	// uses it for lock files in the same directory that do not say which
+	// packages are direct or development-only.
+	Manifest *Manifest `json:"manifest,omitempty"`
 	// Secrets and PersonalData found in the file by content scanners.
 	Secrets      []Secret       `json:"secrets,omitempty"`
 	PersonalData []PersonalData `json:"personalData,omitempty"`
@@ -37,4 +41,13 @@ type FileResult struct {
 type Inventory struct {
 	OS       *OSRelease `json:"os,omitempty"`
 	Packages []Package  `json:"packages"`
+}
+
+// Manifest lists the dependencies a project manifest names, by package
+// name: Prod (dependencies, optionalDependencies) and Dev
+// (devDependencies).
+type Manifest struct {
+	Type PackageType `json:"type"`
+	Prod []string    `json:"prod,omitempty"`
+	Dev  []string    `json:"dev,omitempty"`
 }
