@@ -45,7 +45,7 @@ func NewDeps() *Deps { return &Deps{} }
 func (*Deps) Name() string { return NameDeps }
 
 // Version implements extract.Extractor.
-func (*Deps) Version() int { return 1 }
+func (*Deps) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*Deps) Required(p string, _ fs.FileInfo) bool {
@@ -74,7 +74,7 @@ func NewNuGetLock() *NuGetLock { return &NuGetLock{} }
 func (*NuGetLock) Name() string { return NameNuGetLock }
 
 // Version implements extract.Extractor.
-func (*NuGetLock) Version() int { return 1 }
+func (*NuGetLock) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*NuGetLock) Required(p string, _ fs.FileInfo) bool { return path.Base(p) == "packages.lock.json" }
@@ -120,6 +120,12 @@ type targetLib struct {
 // packages RelationIndirect; the root project is the one no other library
 // depends on. A library or target entry that does not parse is skipped
 // with a warning.
+//
+// DependsOn comes from the runtime target too: each library's
+// "dependencies" (name → version) name other libraries, which are looked up
+// by "name/version" among the reported packages (NuGet names compare
+// without case). Dependencies on projects and on packages left out are
+// left out; without a runtime target there is no graph.
 func ParseDeps(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	var doc depsFile
 	if err := json.NewDecoder(r).Decode(&doc); err != nil {
@@ -215,6 +221,7 @@ func ParseDeps(ctx context.Context, r io.Reader) (*extract.Result, error) {
 		}
 	}
 
+	var ids []string // of res.Packages
 	for _, l := range libs {
 		if lib, ok := target[l.id]; ok && len(lib.Runtime)+len(lib.RuntimeTargets)+len(lib.Native)+len(lib.Resources) == 0 {
 			continue // nothing deployed
@@ -231,17 +238,46 @@ func ParseDeps(ctx context.Context, r io.Reader) (*extract.Result, error) {
 			}
 		}
 		res.Packages = append(res.Packages, p)
+		ids = append(ids, l.id)
 	}
+	depsGraph(res.Packages, ids, target)
 	return res, nil
+}
+
+// depsGraph sets the DependsOn of pkgs, whose library IDs ("name/version",
+// without the runtime pack prefix) are ids, from the dependencies that the
+// runtime target lists for them.
+func depsGraph(pkgs []model.Package, ids []string, target map[string]targetLib) {
+	purls := make(map[string]string, len(pkgs)) // lower-case ID → purl
+	for i, id := range ids {
+		purls[strings.ToLower(id)] = pkgs[i].PURL
+	}
+	for i, id := range ids {
+		var out []string
+		for n, v := range target[id].Dependencies {
+			u := purls[strings.ToLower(strings.TrimPrefix(n, runtimePackPrefix)+"/"+v)]
+			if u != "" && u != pkgs[i].PURL {
+				out = append(out, u)
+			}
+		}
+		pkgs[i].DependsOn = extract.DependsOn(out)
+	}
 }
 
 // ParseNuGetLock reads a packages.lock.json: for each target framework
 // (and runtime identifier), a map of package names to {"type", "resolved",
-// ...}. Type "Direct" is RelationDirect; "Transitive" and
+// "dependencies", ...}. Type "Direct" is RelationDirect; "Transitive" and
 // "CentralTransitive" are RelationIndirect; "Project" entries are other
 // projects of the solution and are not reported. A package locked for
 // several frameworks is reported once per version, direct if it is direct
 // for any of them. An entry that does not parse is skipped with a warning.
+//
+// DependsOn comes from each entry's "dependencies" (name → version range):
+// a name is resolved to the package locked under that name for the same
+// framework (NuGet names compare without case), or, in a runtime-specific
+// section ("net6.0/linux-x64"), for its framework ("net6.0"). Dependencies
+// on projects, and on names not locked, are left out. A package locked for
+// several frameworks depends on the union of its dependencies in each.
 func ParseNuGetLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	var doc struct {
 		Version      *int                                  `json:"version"`
@@ -253,8 +289,7 @@ func ParseNuGetLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	if doc.Version == nil || doc.Dependencies == nil {
 		return nil, errors.New(`no "version" or "dependencies": not a packages.lock.json`)
 	}
-	res := &extract.Result{}
-	index := map[string]int{} // "name/version" → position in res.Packages
+	l := &nugetLock{res: &extract.Result{}, index: map[string]int{}, locked: map[string]map[string]int{}}
 	n := 0
 	for _, fw := range sortedKeys(doc.Dependencies) {
 		deps := doc.Dependencies[fw]
@@ -264,43 +299,114 @@ func ParseNuGetLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 					return nil, err
 				}
 			}
-			var e struct {
-				Type     string `json:"type"`
-				Resolved string `json:"resolved"`
+			if !l.add(fw, name, deps[name]) {
+				return l.finish(), nil
 			}
-			if err := json.Unmarshal(deps[name], &e); err != nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: package %q: %v; skipped", clip(fw), clip(name), err))
-				continue
-			}
-			if strings.EqualFold(e.Type, "Project") {
-				continue
-			}
-			if name == "" || e.Resolved == "" {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: package %q has no resolved version; skipped", clip(fw), clip(name)))
-				continue
-			}
-			rel := model.RelationIndirect
-			if strings.EqualFold(e.Type, "Direct") {
-				rel = model.RelationDirect
-			}
-			key := strings.ToLower(name) + "/" + strings.ToLower(e.Resolved)
-			if i, ok := index[key]; ok {
-				if rel == model.RelationDirect {
-					res.Packages[i].Relation = rel
-				}
-				continue
-			}
-			if len(res.Packages) >= maxPackages {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("more than %d packages; the rest skipped", maxPackages))
-				return res, nil
-			}
-			p := newPackage(name, e.Resolved)
-			p.Relation = rel
-			index[key] = len(res.Packages)
-			res.Packages = append(res.Packages, p)
 		}
 	}
-	return res, nil
+	return l.finish(), nil
+}
+
+// nugetLock collects the packages of a packages.lock.json and the
+// dependency entries to resolve once all are read.
+type nugetLock struct {
+	res    *extract.Result
+	index  map[string]int            // lower-case "name/version" → position in res.Packages
+	locked map[string]map[string]int // framework → lower-case name → position in res.Packages
+	edges  []nugetEdges
+}
+
+// nugetEdges are the dependency names of the entry of a package for a
+// framework.
+type nugetEdges struct {
+	framework string
+	pkg       int
+	names     []string
+}
+
+// add reads the entry of name for the framework fw. It returns false when
+// the package limit is reached.
+func (l *nugetLock) add(fw, name string, raw json.RawMessage) bool {
+	var e struct {
+		Type     string `json:"type"`
+		Resolved string `json:"resolved"`
+	}
+	if err := json.Unmarshal(raw, &e); err != nil {
+		l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("%s: package %q: %v; skipped", clip(fw), clip(name), err))
+		return true
+	}
+	if strings.EqualFold(e.Type, "Project") {
+		return true
+	}
+	if name == "" || e.Resolved == "" {
+		l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("%s: package %q has no resolved version; skipped", clip(fw), clip(name)))
+		return true
+	}
+	rel := model.RelationIndirect
+	if strings.EqualFold(e.Type, "Direct") {
+		rel = model.RelationDirect
+	}
+	key := strings.ToLower(name) + "/" + strings.ToLower(e.Resolved)
+	i, ok := l.index[key]
+	switch {
+	case ok:
+		if rel == model.RelationDirect {
+			l.res.Packages[i].Relation = rel
+		}
+	case len(l.res.Packages) >= maxPackages:
+		l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("more than %d packages; the rest skipped", maxPackages))
+		return false
+	default:
+		p := newPackage(name, e.Resolved)
+		p.Relation = rel
+		i = len(l.res.Packages)
+		l.index[key] = i
+		l.res.Packages = append(l.res.Packages, p)
+	}
+	if l.locked[fw] == nil {
+		l.locked[fw] = map[string]int{}
+	}
+	l.locked[fw][strings.ToLower(name)] = i
+	if names := dependencyNames(raw); len(names) > 0 {
+		l.edges = append(l.edges, nugetEdges{fw, i, names})
+	}
+	return true
+}
+
+// dependencyNames returns the names of an entry's "dependencies" object,
+// nil when there is none or it does not parse.
+func dependencyNames(raw json.RawMessage) []string {
+	var e struct {
+		Dependencies map[string]json.RawMessage `json:"dependencies"`
+	}
+	if json.Unmarshal(raw, &e) != nil {
+		return nil
+	}
+	return sortedKeys(e.Dependencies)
+}
+
+// finish resolves the dependency entries into DependsOn and returns the
+// result.
+func (l *nugetLock) finish() *extract.Result {
+	pkgs := l.res.Packages
+	deps := make([][]string, len(pkgs))
+	for _, e := range l.edges {
+		base, _, _ := strings.Cut(e.framework, "/")
+		for _, n := range e.names {
+			n = strings.ToLower(n)
+			j, ok := l.locked[e.framework][n]
+			if !ok {
+				j, ok = l.locked[base][n]
+			}
+			if ok && pkgs[j].PURL != pkgs[e.pkg].PURL {
+				deps[e.pkg] = append(deps[e.pkg], pkgs[j].PURL)
+			}
+		}
+	}
+	for i := range pkgs {
+		pkgs[i].DependsOn = extract.DependsOn(deps[i])
+	}
+	return l.res
 }
 
 func newPackage(name, version string) model.Package {

@@ -186,7 +186,7 @@ func TestNuGetLock(t *testing.T) {
 
 func TestRequired(t *testing.T) {
 	deps, lock := dotnet.NewDeps(), dotnet.NewNuGetLock()
-	if deps.Name() != "lang/dotnet-deps" || lock.Name() != "lang/nuget-lock" || deps.Version() != 1 || lock.Version() != 1 {
+	if deps.Name() != "lang/dotnet-deps" || lock.Name() != "lang/nuget-lock" || deps.Version() != 2 || lock.Version() != 2 {
 		t.Error("names or versions")
 	}
 	for p, want := range map[string]bool{
@@ -229,6 +229,7 @@ func FuzzParseNuGetLock(f *testing.F) {
 
 func check(t *testing.T, pkgs []model.Package) {
 	t.Helper()
+	checkClosed(t, "fuzz", pkgs)
 	for _, p := range pkgs {
 		if p.Name == "" || p.Version == "" || p.Type != model.TypeNuGet || p.Ecosystem != model.EcoNuGet || p.PURL == "" {
 			t.Fatalf("bad package %+v", p)

@@ -44,7 +44,7 @@ func NewComposerLock() *ComposerLock { return &ComposerLock{} }
 func (*ComposerLock) Name() string { return NameComposerLock }
 
 // Version implements extract.Extractor.
-func (*ComposerLock) Version() int { return 1 }
+func (*ComposerLock) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*ComposerLock) Required(p string, _ fs.FileInfo) bool { return path.Base(p) == "composer.lock" }
@@ -71,7 +71,7 @@ func NewComposerInstalled() *ComposerInstalled { return &ComposerInstalled{} }
 func (*ComposerInstalled) Name() string { return NameComposerInstalled }
 
 // Version implements extract.Extractor.
-func (*ComposerInstalled) Version() int { return 1 }
+func (*ComposerInstalled) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*ComposerInstalled) Required(p string, _ fs.FileInfo) bool {
@@ -89,7 +89,8 @@ func (*ComposerInstalled) Extract(ctx context.Context, in *extract.Input) (*extr
 
 // ParseComposerLock reads a composer.lock: the "packages" array holds the
 // production packages, "packages-dev" the development ones (Dev). Entries
-// without a name or version are skipped with a warning.
+// without a name or version are skipped with a warning. DependsOn comes
+// from each entry's "require" (see dependsOn).
 func ParseComposerLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	var doc struct {
 		Packages    *[]json.RawMessage `json:"packages"`
@@ -101,33 +102,34 @@ func ParseComposerLock(ctx context.Context, r io.Reader) (*extract.Result, error
 	if doc.Packages == nil {
 		return nil, errors.New(`no "packages" array: not a composer.lock`)
 	}
-	res := &extract.Result{}
-	if err := addPackages(ctx, res, "packages", *doc.Packages, func(string) bool { return false }); err != nil {
+	c := newCollector()
+	if err := c.add(ctx, "packages", *doc.Packages, func(string) bool { return false }); err != nil {
 		return nil, err
 	}
-	if err := addPackages(ctx, res, "packages-dev", doc.PackagesDev, func(string) bool { return true }); err != nil {
+	if err := c.add(ctx, "packages-dev", doc.PackagesDev, func(string) bool { return true }); err != nil {
 		return nil, err
 	}
-	return res, nil
+	return c.finish(), nil
 }
 
 // ParseInstalledJSON reads vendor/composer/installed.json in either of
 // Composer's formats: Composer 1's array of packages, or Composer 2's
 // {"packages": [...], "dev-package-names": [...]}, where the packages
-// named in dev-package-names are development ones (Dev).
+// named in dev-package-names are development ones (Dev). DependsOn comes
+// from each entry's "require", as in composer.lock.
 func ParseInstalledJSON(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	res := &extract.Result{}
+	c := newCollector()
 	switch t := bytes.TrimLeft(data, " \t\r\n\ufeff"); {
 	case len(t) > 0 && t[0] == '[':
 		var list []json.RawMessage
 		if err := json.Unmarshal(t, &list); err != nil {
 			return nil, fmt.Errorf("decoding JSON: %w", err)
 		}
-		err = addPackages(ctx, res, "packages", list, func(string) bool { return false })
+		err = c.add(ctx, "packages", list, func(string) bool { return false })
 	default:
 		var doc struct {
 			Packages *[]json.RawMessage `json:"packages"`
@@ -143,22 +145,38 @@ func ParseInstalledJSON(ctx context.Context, r io.Reader) (*extract.Result, erro
 		for _, n := range doc.DevNames {
 			dev[n] = true
 		}
-		err = addPackages(ctx, res, "packages", *doc.Packages, func(n string) bool { return dev[n] })
+		err = c.add(ctx, "packages", *doc.Packages, func(n string) bool { return dev[n] })
 	}
 	if err != nil {
 		return nil, err
 	}
-	return res, nil
+	return c.finish(), nil
 }
 
-// composerPackage is the part of a package entry drydock reads.
+// composerPackage is the part of a package entry drydock reads. The link
+// maps are decoded on their own, leniently: PHP writes an empty one as [].
 type composerPackage struct {
 	Name    string          `json:"name"`
 	Version string          `json:"version"`
 	License json.RawMessage `json:"license"`
+	Require json.RawMessage `json:"require"`
+	Provide json.RawMessage `json:"provide"`
+	Replace json.RawMessage `json:"replace"`
 }
 
-func addPackages(ctx context.Context, res *extract.Result, key string, list []json.RawMessage, isDev func(string) bool) error {
+// collector gathers the packages of a file with what their entries link to.
+type collector struct {
+	res      *extract.Result
+	requires [][]string          // per package of res: the names it requires
+	provides map[string][]string // lower-case name → purls of the packages providing or replacing it
+}
+
+func newCollector() *collector {
+	return &collector{res: &extract.Result{}, provides: map[string][]string{}}
+}
+
+// add appends the packages of list, the entries of the array key.
+func (c *collector) add(ctx context.Context, key string, list []json.RawMessage, isDev func(string) bool) error {
 	for i, raw := range list {
 		if i%1024 == 1023 {
 			if err := ctx.Err(); err != nil {
@@ -167,15 +185,15 @@ func addPackages(ctx context.Context, res *extract.Result, key string, list []js
 		}
 		var cp composerPackage
 		if err := json.Unmarshal(raw, &cp); err != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s[%d]: %v; skipped", key, i, err))
+			c.res.Warnings = append(c.res.Warnings, fmt.Sprintf("%s[%d]: %v; skipped", key, i, err))
 			continue
 		}
 		if cp.Name == "" || cp.Version == "" {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s[%d]: no name or version; skipped", key, i))
+			c.res.Warnings = append(c.res.Warnings, fmt.Sprintf("%s[%d]: no name or version; skipped", key, i))
 			continue
 		}
-		if len(res.Packages) >= maxPackages {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("more than %d packages; the rest skipped", maxPackages))
+		if len(c.res.Packages) >= maxPackages {
+			c.res.Warnings = append(c.res.Warnings, fmt.Sprintf("more than %d packages; the rest skipped", maxPackages))
 			return nil
 		}
 		p := model.Package{
@@ -187,9 +205,88 @@ func addPackages(ctx context.Context, res *extract.Result, key string, list []js
 			Dev:       isDev(cp.Name),
 		}
 		p.PURL = purl.For(p, nil)
-		res.Packages = append(res.Packages, p)
+		c.res.Packages = append(c.res.Packages, p)
+		c.requires = append(c.requires, linkNames(cp.Require))
+		for _, n := range append(linkNames(cp.Provide), linkNames(cp.Replace)...) {
+			n = strings.ToLower(n)
+			c.provides[n] = append(c.provides[n], p.PURL)
+		}
 	}
 	return nil
+}
+
+// finish sets the DependsOn of the packages and returns the result.
+func (c *collector) finish() *extract.Result {
+	pkgs := c.res.Packages
+	byName := make(map[string][]string, len(pkgs)) // lower-case name → purls
+	for _, p := range pkgs {
+		n := strings.ToLower(p.Name)
+		byName[n] = append(byName[n], p.PURL)
+	}
+	for i := range pkgs {
+		pkgs[i].DependsOn = dependsOn(c.requires[i], byName, c.provides, pkgs[i].PURL)
+	}
+	return c.res
+}
+
+// dependsOn resolves the names a package requires to the purls of
+// packages of the file: the package of that name (Composer compares names
+// case-insensitively), or else the package that provides or replaces it
+// (a virtual package such as psr/log-implementation, or a component of a
+// replacing bundle). Platform packages (php, ext-*, lib-*,
+// composer-plugin-api, ...) are not packages of the file and are left out,
+// as are names that resolve to no package, to several, or to self.
+func dependsOn(requires []string, byName, provides map[string][]string, self string) []string {
+	var out []string
+	for _, n := range requires {
+		if isPlatform(n) {
+			continue
+		}
+		n = strings.ToLower(n)
+		purls, ok := byName[n]
+		if !ok {
+			purls = provides[n]
+		}
+		if len(purls) == 1 && purls[0] != self {
+			out = append(out, purls[0])
+		}
+	}
+	return extract.DependsOn(out)
+}
+
+// isPlatform reports whether a required name is one of Composer's platform
+// packages (PlatformRepository::isPlatformPackage): php and its variants,
+// hhvm, ext-* and lib-* (extensions and system libraries), and composer,
+// composer-plugin-api and composer-runtime-api. Their names have no
+// vendor: "vendor/name" is never one.
+func isPlatform(name string) bool {
+	n := strings.ToLower(name)
+	if strings.Contains(n, "/") {
+		return false
+	}
+	switch n {
+	case "php", "php-64bit", "php-ipv6", "php-zts", "php-debug", "hhvm",
+		"composer", "composer-plugin-api", "composer-runtime-api":
+		return true
+	}
+	return strings.HasPrefix(n, "ext-") || strings.HasPrefix(n, "lib-")
+}
+
+// linkNames returns the package names of a link map ("require",
+// "provide", "replace": name → constraint); nil when it is not an object
+// (PHP writes an empty map as []).
+func linkNames(raw json.RawMessage) []string {
+	var m map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	names := make([]string, 0, len(m))
+	for n := range m {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // licenses reads "license": an array of SPDX identifiers, or one string in

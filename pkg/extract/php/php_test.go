@@ -99,7 +99,7 @@ func TestComposerReal(t *testing.T) {
 				want := model.Package{
 					Name: "symfony/http-kernel", Version: "v5.4.19", Type: model.TypeComposer, Ecosystem: model.EcoPackagist,
 					PURL: "pkg:composer/symfony/http-kernel@v5.4.19", Licenses: []string{"MIT"},
-					Locations: []model.Location{{Path: tt.path}},
+					Locations: []model.Location{{Path: tt.path}}, DependsOn: []string{"pkg:composer/psr/log@1.1.4"},
 				}
 				if diff := cmp.Diff(want, p); diff != "" {
 					t.Errorf("(-want +got):\n%s", diff)
@@ -160,7 +160,7 @@ func TestGarbage(t *testing.T) {
 
 func TestRequired(t *testing.T) {
 	lock, inst := php.NewComposerLock(), php.NewComposerInstalled()
-	if lock.Name() != "lang/composer-lock" || inst.Name() != "lang/composer-installed" || lock.Version() != 1 || inst.Version() != 1 {
+	if lock.Name() != "lang/composer-lock" || inst.Name() != "lang/composer-installed" || lock.Version() != 2 || inst.Version() != 2 {
 		t.Error("names or versions")
 	}
 	for p, want := range map[string]bool{
@@ -203,6 +203,7 @@ func FuzzParseInstalledJSON(f *testing.F) {
 
 func check(t *testing.T, pkgs []model.Package) {
 	t.Helper()
+	checkClosed(t, "fuzz", pkgs)
 	for _, p := range pkgs {
 		if p.Name == "" || p.Version == "" || p.Type != model.TypeComposer || p.Ecosystem != model.EcoPackagist {
 			t.Fatalf("bad package %+v", p)

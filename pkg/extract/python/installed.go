@@ -71,7 +71,9 @@ var ErrNoMetadata = errors.New("no Name and Version headers")
 // style "Key: value" headers, with continuation lines starting with
 // whitespace, up to the first empty line; the description body after it is
 // not read. It uses Name, Version, License-Expression (PEP 639), License and
-// the "License ::" classifiers.
+// the "License ::" classifiers. DependsOn is left empty: each file describes
+// one package, so none of its Requires-Dist can name a package of the same
+// file, and its requirements are ranges, not resolved versions.
 func ParseMetadata(ctx context.Context, r io.Reader) (model.Package, error) {
 	if err := ctx.Err(); err != nil {
 		return model.Package{}, err

@@ -167,6 +167,11 @@ func TestParsePipfileLock(t *testing.T) {
 	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], `"broken"`) {
 		t.Errorf("warnings %q", res.Warnings)
 	}
+	// "===" with no version (found by FuzzParsePipfileLock) is no pin.
+	res, err = python.ParsePipfileLock(context.Background(), strings.NewReader(`{"default": {"0": {"version": "==="}}}`))
+	if err != nil || len(res.Packages) != 0 {
+		t.Errorf(`"===": %+v, %v; want no package`, res, err)
+	}
 	for _, in := range []string{"", "[]", "{}", `{"default": 3}`, "not json", `{"default": {"a": {"version": "==1"}}`} {
 		if _, err := python.ParsePipfileLock(context.Background(), strings.NewReader(in)); err == nil {
 			t.Errorf("ParsePipfileLock(%q): no error", in)
@@ -249,16 +254,17 @@ dependencies = [{ name = "d" }, { name = "a" }]
 
 func TestLockRequired(t *testing.T) {
 	for _, tt := range []struct {
-		e    extract.Extractor
-		yes  []string
-		no   []string
-		name string
+		e       extract.Extractor
+		yes     []string
+		no      []string
+		name    string
+		version int
 	}{
-		{python.NewPoetry(), []string{"poetry.lock", "app/poetry.lock"}, []string{"app/poetry.lock.bak", "pyproject.toml"}, "lang/poetry-lock"},
-		{python.NewPipenv(), []string{"Pipfile.lock", "srv/app/Pipfile.lock"}, []string{"Pipfile", "pipfile.lock"}, "lang/pipenv-lock"},
-		{python.NewUV(), []string{"uv.lock", "app/uv.lock"}, []string{"app/uv.lock.json", "app/Cargo.lock"}, "lang/uv-lock"},
+		{python.NewPoetry(), []string{"poetry.lock", "app/poetry.lock"}, []string{"app/poetry.lock.bak", "pyproject.toml"}, "lang/poetry-lock", 2},
+		{python.NewPipenv(), []string{"Pipfile.lock", "srv/app/Pipfile.lock"}, []string{"Pipfile", "pipfile.lock"}, "lang/pipenv-lock", 2},
+		{python.NewUV(), []string{"uv.lock", "app/uv.lock"}, []string{"app/uv.lock.json", "app/Cargo.lock"}, "lang/uv-lock", 2},
 	} {
-		if tt.e.Name() != tt.name || tt.e.Version() != 1 {
+		if tt.e.Name() != tt.name || tt.e.Version() != tt.version {
 			t.Errorf("%s: Name %q Version %d", tt.name, tt.e.Name(), tt.e.Version())
 		}
 		for _, p := range tt.yes {
@@ -308,6 +314,7 @@ func FuzzParseUVLock(f *testing.F) {
 
 func checkPackages(t *testing.T, pkgs []model.Package) {
 	t.Helper()
+	checkClosed(t, "fuzz", pkgs)
 	for _, p := range pkgs {
 		if p.Name == "" || p.Version == "" || p.Type != model.TypePyPI || p.PURL == "" {
 			t.Fatalf("incomplete package %+v", p)

@@ -25,7 +25,7 @@ func NewPipenv() *Pipenv { return &Pipenv{} }
 func (*Pipenv) Name() string { return NamePipenv }
 
 // Version implements extract.Extractor.
-func (*Pipenv) Version() int { return 1 }
+func (*Pipenv) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*Pipenv) Required(p string, _ fs.FileInfo) bool { return path.Base(p) == "Pipfile.lock" }
@@ -44,7 +44,8 @@ func (*Pipenv) Extract(ctx context.Context, in *extract.Input) (*extract.Result,
 // Packages of "develop" only are development dependencies. Entries without
 // a pinned version (VCS, path and editable packages) are skipped; an entry
 // that is not an object is skipped with a warning. Names come out sorted,
-// default packages first.
+// default packages first. A Pipfile.lock is a flat list with no dependency
+// graph, so DependsOn is left empty.
 func ParsePipfileLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	var doc struct {
 		Meta    *json.RawMessage           `json:"_meta"`
@@ -83,10 +84,10 @@ func ParsePipfileLock(ctx context.Context, r io.Reader) (*extract.Result, error)
 				continue
 			}
 			v, ok := strings.CutPrefix(e.Version, "==")
-			if !ok || v == "" || n == "" {
-				continue // VCS, path or editable package
-			}
 			v = strings.TrimPrefix(v, "=") // "===1.0"
+			if !ok || v == "" || n == "" {
+				continue // VCS, path or editable package, or no version after "==="
+			}
 			if sec.dev && prod[n+"@"+v] {
 				continue
 			}

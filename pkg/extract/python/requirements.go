@@ -55,7 +55,9 @@ const maxLogicalLine = 1 << 20
 // options such as --hash after it. Lines of options ("-i URL",
 // "--hash=...") are skipped; "-r" and "-c" name other files, which are not
 // read: each gives a warning. A line that is no requirement gives a
-// warning; a file with nothing but such lines is an error.
+// warning; a file with nothing but such lines is an error. A requirements
+// file lists packages without saying which requires which, so DependsOn is
+// left empty.
 func ParseRequirements(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxLogicalLine)

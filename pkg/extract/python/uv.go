@@ -26,7 +26,7 @@ func NewUV() *UV { return &UV{} }
 func (*UV) Name() string { return NameUV }
 
 // Version implements extract.Extractor.
-func (*UV) Version() int { return 1 }
+func (*UV) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*UV) Required(p string, _ fs.FileInfo) bool { return path.Base(p) == "uv.lock" }
@@ -66,7 +66,8 @@ type uvDep struct {
 // packages, are not reported. Packages the project depends on directly are
 // RelationDirect, the others RelationIndirect; a package reached only
 // through the project's dependency groups ([package.dev-dependencies]) is a
-// development dependency.
+// development dependency. DependsOn holds the reported packages a package's
+// dependency entries name (see uvDependsOn).
 func ParseUVLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 	var doc struct {
 		Version any              `toml:"version"`
@@ -184,6 +185,8 @@ func ParseUVLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 			direct[i] = true
 		}
 	}
+	purls := uvPURLs(pkgs)
+	extras := uvExtras(pkgs)
 	seen := map[[2]string]bool{}
 	for i, p := range pkgs {
 		if p.root || p.local || seen[[2]string{p.name, p.version}] {
@@ -191,6 +194,7 @@ func ParseUVLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 		}
 		seen[[2]string{p.name, p.version}] = true
 		out := newPackage(p.name, p.version)
+		out.DependsOn = uvDependsOn(pkgs, byName, purls, extras, i)
 		if hasRoot {
 			out.Relation = model.RelationIndirect
 			if direct[i] {
@@ -201,6 +205,85 @@ func ParseUVLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 		res.Packages = append(res.Packages, out)
 	}
 	return res, nil
+}
+
+// uvPURLs returns the purl of each package, "" for the packages not
+// reported (the project, workspace members and local directories).
+func uvPURLs(pkgs []uvPackage) []string {
+	purls := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		if !p.root && !p.local {
+			purls[i] = newPackage(p.name, p.version).PURL
+		}
+	}
+	return purls
+}
+
+// uvExtras returns the extras that some dependency entry of the file asks
+// for, by normalised package name: uv locks an optional dependency only
+// for an extra someone asks for, and records who.
+func uvExtras(pkgs []uvPackage) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	add := func(ds []uvDep) {
+		for _, d := range ds {
+			for _, x := range d.extras {
+				n := normName(d.name)
+				if out[n] == nil {
+					out[n] = map[string]bool{}
+				}
+				out[n][x] = true
+			}
+		}
+	}
+	for _, p := range pkgs {
+		add(p.deps)
+		add(p.dev)
+		for _, ds := range p.optional {
+			add(ds)
+		}
+	}
+	return out
+}
+
+// uvDependsOn returns the purls of the reported packages that pkgs[i]
+// depends on: its dependencies, and the optional dependencies of the
+// extras of it that are asked for (extras, by normalised name). An entry
+// names a package by name, with a version (and source) only when the lock
+// holds several; an entry that matches packages of more than one purl, or
+// only packages not reported (purls[j] == ""), is left out.
+func uvDependsOn(pkgs []uvPackage, byName map[string][]int, purls []string, extras map[string]map[string]bool, i int) []string {
+	p := &pkgs[i]
+	deps := p.deps
+	for x := range extras[normName(p.name)] {
+		deps = append(deps[:len(deps):len(deps)], p.optional[x]...)
+	}
+	var out []string
+	for _, d := range deps {
+		if u := uvResolve(pkgs, byName, purls, d); u != "" && u != purls[i] {
+			out = append(out, u)
+		}
+	}
+	return extract.DependsOn(out)
+}
+
+// uvResolve returns the purl of the package a dependency entry names, ""
+// when it names none, a package not reported, or packages of more than one
+// purl.
+func uvResolve(pkgs []uvPackage, byName map[string][]int, purls []string, d uvDep) string {
+	u, n := "", 0
+	for _, j := range byName[normName(d.name)] {
+		if d.version != "" && pkgs[j].version != d.version {
+			continue
+		}
+		if n == 0 || purls[j] != u {
+			u = purls[j]
+			n++
+		}
+	}
+	if n != 1 {
+		return ""
+	}
+	return u
 }
 
 // uvPackageOf reads one [[package]] table.

@@ -66,7 +66,9 @@ var attrRe = lazyre.New(`^\s*[A-Za-z_]\w*\.(name|version|licenses?)\s*=\s*(.+?)\
 // `s.name`, `s.version`, `s.license` and `s.licenses` assignments, with
 // string literals in double or single quotes or %q delimiters, an optional
 // .freeze, and Gem::Version.new("...") for the version, as Trivy and Syft
-// do. The first assignment of each attribute counts.
+// do. The first assignment of each attribute counts. DependsOn is left
+// empty: a gemspec describes one gem, and its add_dependency lines name
+// version ranges of gems in other files, not resolved packages.
 func ParseGemspec(ctx context.Context, r io.Reader) (model.Package, error) {
 	sc := bufio.NewScanner(io.LimitReader(r, maxGemspec))
 	sc.Buffer(make([]byte, 64<<10), maxGemspec)

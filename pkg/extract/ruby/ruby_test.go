@@ -260,16 +260,17 @@ func TestRequired(t *testing.T) {
 	for _, tt := range []struct {
 		e       extract.Extractor
 		name    string
+		version int
 		yes, no []string
 	}{
-		{ruby.NewGemfileLock(), "lang/gemfile-lock", []string{"Gemfile.lock", "app/Gemfile.lock", "app/gems.locked"}, []string{"app/Gemfile", "app/Gemfile.lock.bak"}},
-		{ruby.NewGemspec(), "lang/gemspec", []string{
+		{ruby.NewGemfileLock(), "lang/gemfile-lock", 2, []string{"Gemfile.lock", "app/Gemfile.lock", "app/gems.locked"}, []string{"app/Gemfile", "app/Gemfile.lock.bak"}},
+		{ruby.NewGemspec(), "lang/gemspec", 1, []string{
 			"usr/local/bundle/specifications/rack-2.2.3.gemspec",
 			"usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec",
 			"specifications/a-1.gemspec",
 		}, []string{"app/rack.gemspec", "usr/local/bundle/gems/rack-2.2.3/rack.gemspec", "specifications/a-1.gemspec.bak"}},
 	} {
-		if tt.e.Name() != tt.name || tt.e.Version() != 1 {
+		if tt.e.Name() != tt.name || tt.e.Version() != tt.version {
 			t.Errorf("%s: Name %q Version %d", tt.name, tt.e.Name(), tt.e.Version())
 		}
 		for _, p := range tt.yes {
@@ -298,6 +299,7 @@ func FuzzParseGemfileLock(f *testing.F) {
 				t.Fatalf("bad package %+v", p)
 			}
 		}
+		checkClosed(t, "fuzz", res.Packages)
 	})
 }
 

@@ -52,7 +52,7 @@ func NewAuditable() *AuditableExtractor { return &AuditableExtractor{} }
 func (*AuditableExtractor) Name() string { return AuditableName }
 
 // Version implements extract.Extractor.
-func (*AuditableExtractor) Version() int { return 1 }
+func (*AuditableExtractor) Version() int { return 2 }
 
 // Required implements extract.Extractor: the same rule as the Go binary
 // extractor's (regular files with an execute bit or named *.exe, not named
@@ -204,8 +204,9 @@ func sourceKind(raw json.RawMessage) (string, error) {
 // "version", "source", "kind", "dependencies": [indices], "root"}]}. It
 // reports runtime crates that are not local (see the package
 // documentation); the crates that the root package (the binary's own crate)
-// or a local package depends on are RelationDirect. Malformed entries are
-// skipped with a warning.
+// or a local package depends on are RelationDirect, and each crate's
+// DependsOn holds the reported crates its dependency indices point at.
+// Malformed entries are skipped with a warning.
 func ParseAuditJSON(ctx context.Context, data []byte) (*extract.Result, error) {
 	var doc struct {
 		Packages []json.RawMessage `json:"packages"`
@@ -250,17 +251,14 @@ func ParseAuditJSON(ctx context.Context, data []byte) (*extract.Result, error) {
 		}
 	}
 	direct := map[int]bool{}
-	badIndex := false
 	for _, i := range roots {
 		for _, d := range pkgs[i].Dependencies {
-			if d < 0 || d >= len(pkgs) {
-				badIndex = true
-				continue
+			if d >= 0 && d < len(pkgs) {
+				direct[d] = true
 			}
-			direct[d] = true
 		}
 	}
-	if badIndex {
+	if badIndex(pkgs, valid) {
 		res.Warnings = append(res.Warnings, "dependency index out of range; ignored")
 	}
 	isRoot := map[int]bool{}
@@ -268,12 +266,14 @@ func ParseAuditJSON(ctx context.Context, data []byte) (*extract.Result, error) {
 		isRoot[i] = true
 	}
 
+	purls := make([]string, len(pkgs)) // "" for packages not reported
 	for i := range pkgs {
 		p := &pkgs[i]
 		if !valid[i] || sources[i] == "local" || p.Kind == "build" {
 			continue
 		}
 		pkg := newPackage(p.Name, p.Version)
+		purls[i] = pkg.PURL
 		if len(roots) > 0 && !isRoot[i] {
 			pkg.Relation = model.RelationIndirect
 			if direct[i] {
@@ -282,5 +282,40 @@ func ParseAuditJSON(ctx context.Context, data []byte) (*extract.Result, error) {
 		}
 		res.Packages = append(res.Packages, pkg)
 	}
+	n := 0
+	for i := range pkgs {
+		if purls[i] != "" {
+			res.Packages[n].DependsOn = auditDependsOn(pkgs[i].Dependencies, purls, purls[i])
+			n++
+		}
+	}
 	return res, nil
+}
+
+// badIndex reports whether a valid package has a dependency index out of
+// range.
+func badIndex(pkgs []auditPackage, valid []bool) bool {
+	for i := range pkgs {
+		for _, d := range pkgs[i].Dependencies {
+			if valid[i] && (d < 0 || d >= len(pkgs)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// auditDependsOn maps the dependency indices of a reported package to the
+// purls of the reported packages they point at; purls[j] is "" for a
+// package not reported (local, build-only or malformed). Indices out of
+// range (warned about by the caller) and edges to the package's own purl
+// are left out.
+func auditDependsOn(deps []int, purls []string, self string) []string {
+	var out []string
+	for _, d := range deps {
+		if d >= 0 && d < len(purls) && purls[d] != "" && purls[d] != self {
+			out = append(out, purls[d])
+		}
+	}
+	return extract.DependsOn(out)
 }

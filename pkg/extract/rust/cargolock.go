@@ -16,6 +16,9 @@
 //     RelationDirect, any other RelationIndirect.
 //   - Neither format tells dev-dependencies apart (Cargo.lock mixes them in;
 //     cargo-auditable leaves them out), so Dev is never set.
+//   - Both record the resolved graph, which becomes DependsOn: the purls of
+//     the reported crates a crate depends on. Edges to crates that are not
+//     reported (local crates; build-only crates of audit data) are left out.
 package rust
 
 import (
@@ -61,7 +64,7 @@ func NewLock() *LockExtractor { return &LockExtractor{} }
 func (*LockExtractor) Name() string { return LockName }
 
 // Version implements extract.Extractor.
-func (*LockExtractor) Version() int { return 1 }
+func (*LockExtractor) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*LockExtractor) Required(p string, _ fs.FileInfo) bool {
@@ -152,23 +155,41 @@ func ParseLock(ctx context.Context, r io.Reader) (*extract.Result, error) {
 		crates = append(crates, c)
 	}
 
-	direct := directDeps(crates)
+	res.Packages = lockPackages(crates)
+	return res, nil
+}
+
+// lockPackages returns the non-local crates as packages, with their
+// relations and dependencies.
+func lockPackages(crates []crate) []model.Package {
+	var pkgs []model.Package
+	byName := crateIndex(crates)
+	direct := directDeps(crates, byName)
 	roots := hasLocal(crates)
+	purls := make([]string, len(crates)) // "" for local crates
 	for i := range crates {
 		c := &crates[i]
 		if c.local() {
 			continue
 		}
 		p := newPackage(c.name, c.version)
+		purls[i] = p.PURL
 		if roots {
 			p.Relation = model.RelationIndirect
 			if direct[i] {
 				p.Relation = model.RelationDirect
 			}
 		}
-		res.Packages = append(res.Packages, p)
+		pkgs = append(pkgs, p)
 	}
-	return res, nil
+	n := 0
+	for i := range crates {
+		if !crates[i].local() {
+			pkgs[n].DependsOn = lockDependsOn(crates, byName, purls, i)
+			n++
+		}
+	}
+	return pkgs
 }
 
 // crateOf reads a [[package]] table.
@@ -209,12 +230,17 @@ func hasLocal(crates []crate) bool {
 	return false
 }
 
-// directDeps returns the indices of the crates that a local crate depends on.
-func directDeps(crates []crate) map[int]bool {
+// crateIndex maps crate names to their indices in crates.
+func crateIndex(crates []crate) map[string][]int {
 	byName := map[string][]int{}
 	for i := range crates {
 		byName[crates[i].name] = append(byName[crates[i].name], i)
 	}
+	return byName
+}
+
+// directDeps returns the indices of the crates that a local crate depends on.
+func directDeps(crates []crate, byName map[string][]int) map[int]bool {
 	direct := map[int]bool{}
 	for i := range crates {
 		if !crates[i].local() {
@@ -253,6 +279,21 @@ func resolve(crates []crate, byName map[string][]int, dep string) (int, bool) {
 		n++
 	}
 	return found, n == 1
+}
+
+// lockDependsOn returns the purls of the reported (non-local) crates that
+// the dependency entries of crates[i] resolve to; purls[j] is the purl of
+// crates[j], "" when it is local. An entry that resolves to no crate, or to
+// several, or to a crate of the same purl (the same name and version from
+// another source) is left out.
+func lockDependsOn(crates []crate, byName map[string][]int, purls []string, i int) []string {
+	var out []string
+	for _, d := range crates[i].deps {
+		if j, ok := resolve(crates, byName, d); ok && purls[j] != "" && purls[j] != purls[i] {
+			out = append(out, purls[j])
+		}
+	}
+	return extract.DependsOn(out)
 }
 
 // newPackage returns a crate as a package.

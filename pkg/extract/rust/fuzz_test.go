@@ -35,6 +35,9 @@ func FuzzParseLock(f *testing.F) {
 		if err == nil && res == nil {
 			t.Fatal("nil result and nil error")
 		}
+		if err == nil {
+			checkClosed(t, "fuzz", res.Packages)
+		}
 	})
 }
 
@@ -48,6 +51,9 @@ func FuzzParseAuditJSON(f *testing.F) {
 		res, err := ParseAuditJSON(context.Background(), data)
 		if err == nil && res == nil {
 			t.Fatal("nil result and nil error")
+		}
+		if err == nil {
+			checkClosed(t, "fuzz", res.Packages)
 		}
 	})
 }
