@@ -8,25 +8,15 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/dotnet"
-	"github.com/drydockhq/drydock/pkg/model"
 )
-
-// graphOf returns the DependsOn of every package, by purl.
-func graphOf(pkgs []model.Package) map[string][]string {
-	out := map[string][]string{}
-	for _, p := range pkgs {
-		out[p.PURL] = p.DependsOn
-	}
-	return out
-}
 
 // identityGraph is the graph of the Microsoft.IdentityModel and SqlClient
 // packages in ShopApi.deps.json and packages.lock.json, as read in both
@@ -87,7 +77,7 @@ func TestDependsOnFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, graphOf(res.Packages)); diff != "" {
+			if diff := cmp.Diff(tt.want, extracttest.Graph(res.Packages)); diff != "" {
 				t.Errorf("DependsOn (-want +got):\n%s", diff)
 			}
 		})
@@ -165,7 +155,7 @@ func TestDependsOnRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, graphOf(res.Packages)); diff != "" {
+			if diff := cmp.Diff(tt.want, extracttest.Graph(res.Packages)); diff != "" {
 				t.Errorf("DependsOn (-want +got):\n%s", diff)
 			}
 		})
@@ -202,7 +192,7 @@ func TestDependsOnClosed(t *testing.T) {
 				continue
 			}
 			files++
-			edges += checkClosed(t, p, res.Packages)
+			edges += extracttest.CheckDependsOn(t, p, res.Packages)
 		}
 		return nil
 	})
@@ -213,27 +203,4 @@ func TestDependsOnClosed(t *testing.T) {
 	if files < 3 || edges == 0 {
 		t.Errorf("%d files with %d edges read", files, edges)
 	}
-}
-
-// checkClosed reports dangling, self, unsorted or repeated DependsOn
-// entries of pkgs, and returns the number of edges.
-func checkClosed(t *testing.T, file string, pkgs []model.Package) int {
-	t.Helper()
-	purls := map[string]bool{}
-	for _, p := range pkgs {
-		purls[p.PURL] = true
-	}
-	n := 0
-	for _, p := range pkgs {
-		if !slices.IsSorted(p.DependsOn) || len(slices.Compact(slices.Clone(p.DependsOn))) != len(p.DependsOn) {
-			t.Errorf("%s: %s: DependsOn not sorted and unique: %q", file, p.PURL, p.DependsOn)
-		}
-		for _, d := range p.DependsOn {
-			if !purls[d] || d == p.PURL {
-				t.Errorf("%s: %s: DependsOn %q is not another package of the file", file, p.PURL, d)
-			}
-		}
-		n += len(p.DependsOn)
-	}
-	return n
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/dotnet"
 	"github.com/drydockhq/drydock/pkg/model"
@@ -229,7 +230,7 @@ func FuzzParseNuGetLock(f *testing.F) {
 
 func check(t *testing.T, pkgs []model.Package) {
 	t.Helper()
-	checkClosed(t, "fuzz", pkgs)
+	extracttest.CheckDependsOn(t, "fuzz", pkgs)
 	for _, p := range pkgs {
 		if p.Name == "" || p.Version == "" || p.Type != model.TypeNuGet || p.Ecosystem != model.EcoNuGet || p.PURL == "" {
 			t.Fatalf("bad package %+v", p)

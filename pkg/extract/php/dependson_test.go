@@ -7,25 +7,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/php"
-	"github.com/drydockhq/drydock/pkg/model"
 )
-
-// graphOf returns the DependsOn of every package, by purl.
-func graphOf(pkgs []model.Package) map[string][]string {
-	out := map[string][]string{}
-	for _, p := range pkgs {
-		out[p.PURL] = p.DependsOn
-	}
-	return out
-}
 
 // composerGraph is the graph of testdata/composer, as read in the
 // "require" maps of composer.lock and installed.json (the same in both):
@@ -66,7 +56,7 @@ func TestDependsOnReal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, graphOf(res.Packages)); diff != "" {
+			if diff := cmp.Diff(tt.want, extracttest.Graph(res.Packages)); diff != "" {
 				t.Errorf("DependsOn (-want +got):\n%s", diff)
 			}
 		})
@@ -107,7 +97,7 @@ func TestDependsOnRules(t *testing.T) {
 		"pkg:composer/symfony/symfony@v6.3.0": nil,
 		"pkg:composer/phpunit/phpunit@10.0.0": {"pkg:composer/monolog/monolog@3.4.0"},
 	}
-	if diff := cmp.Diff(want, graphOf(res.Packages)); diff != "" {
+	if diff := cmp.Diff(want, extracttest.Graph(res.Packages)); diff != "" {
 		t.Errorf("DependsOn (-want +got):\n%s", diff)
 	}
 	if len(res.Warnings) != 0 {
@@ -143,7 +133,7 @@ func TestDependsOnClosed(t *testing.T) {
 			return nil
 		}
 		files++
-		edges += checkClosed(t, p, res.Packages)
+		edges += extracttest.CheckDependsOn(t, p, res.Packages)
 		return nil
 	})
 	if err != nil {
@@ -153,27 +143,4 @@ func TestDependsOnClosed(t *testing.T) {
 	if files < 3 || edges == 0 {
 		t.Errorf("%d files with %d edges read", files, edges)
 	}
-}
-
-// checkClosed reports dangling, self, unsorted or repeated DependsOn
-// entries of pkgs, and returns the number of edges.
-func checkClosed(t *testing.T, file string, pkgs []model.Package) int {
-	t.Helper()
-	purls := map[string]bool{}
-	for _, p := range pkgs {
-		purls[p.PURL] = true
-	}
-	n := 0
-	for _, p := range pkgs {
-		if !slices.IsSorted(p.DependsOn) || len(slices.Compact(slices.Clone(p.DependsOn))) != len(p.DependsOn) {
-			t.Errorf("%s: %s: DependsOn not sorted and unique: %q", file, p.PURL, p.DependsOn)
-		}
-		for _, d := range p.DependsOn {
-			if !purls[d] || d == p.PURL {
-				t.Errorf("%s: %s: DependsOn %q is not another package of the file", file, p.PURL, d)
-			}
-		}
-		n += len(p.DependsOn)
-	}
-	return n
 }

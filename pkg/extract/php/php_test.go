@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/php"
 	"github.com/drydockhq/drydock/pkg/model"
@@ -203,7 +204,7 @@ func FuzzParseInstalledJSON(f *testing.F) {
 
 func check(t *testing.T, pkgs []model.Package) {
 	t.Helper()
-	checkClosed(t, "fuzz", pkgs)
+	extracttest.CheckDependsOn(t, "fuzz", pkgs)
 	for _, p := range pkgs {
 		if p.Name == "" || p.Version == "" || p.Type != model.TypeComposer || p.Ecosystem != model.EcoPackagist {
 			t.Fatalf("bad package %+v", p)

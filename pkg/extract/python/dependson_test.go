@@ -13,9 +13,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/python"
-	"github.com/drydockhq/drydock/pkg/model"
 )
 
 // graphOf returns the DependsOn of the packages of res whose purls are in
@@ -245,7 +245,7 @@ func TestDependsOnClosed(t *testing.T) {
 				continue
 			}
 			files++
-			edges += checkClosed(t, p, res.Packages)
+			edges += extracttest.CheckDependsOn(t, p, res.Packages)
 		}
 		return nil
 	})
@@ -256,27 +256,4 @@ func TestDependsOnClosed(t *testing.T) {
 	if files < 10 || edges == 0 {
 		t.Errorf("%d files with %d edges read", files, edges)
 	}
-}
-
-// checkClosed reports dangling, self, unsorted or repeated DependsOn
-// entries of pkgs, and returns the number of edges.
-func checkClosed(t *testing.T, file string, pkgs []model.Package) int {
-	t.Helper()
-	purls := map[string]bool{}
-	for _, p := range pkgs {
-		purls[p.PURL] = true
-	}
-	n := 0
-	for _, p := range pkgs {
-		if !slices.IsSorted(p.DependsOn) || len(slices.Compact(slices.Clone(p.DependsOn))) != len(p.DependsOn) {
-			t.Errorf("%s: %s: DependsOn not sorted and unique: %q", file, p.PURL, p.DependsOn)
-		}
-		for _, d := range p.DependsOn {
-			if !purls[d] || d == p.PURL {
-				t.Errorf("%s: %s: DependsOn %q is not another package of the file", file, p.PURL, d)
-			}
-		}
-		n += len(p.DependsOn)
-	}
-	return n
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/python"
 	"github.com/drydockhq/drydock/pkg/model"
@@ -314,7 +315,7 @@ func FuzzParseUVLock(f *testing.F) {
 
 func checkPackages(t *testing.T, pkgs []model.Package) {
 	t.Helper()
-	checkClosed(t, "fuzz", pkgs)
+	extracttest.CheckDependsOn(t, "fuzz", pkgs)
 	for _, p := range pkgs {
 		if p.Name == "" || p.Version == "" || p.Type != model.TypePyPI || p.PURL == "" {
 			t.Fatalf("incomplete package %+v", p)

@@ -6,25 +6,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/ruby"
-	"github.com/drydockhq/drydock/pkg/model"
 )
-
-// graphOf returns the DependsOn of every package, by purl.
-func graphOf(pkgs []model.Package) map[string][]string {
-	out := map[string][]string{}
-	for _, p := range pkgs {
-		out[p.PURL] = p.DependsOn
-	}
-	return out
-}
 
 func TestDependsOnGemfileLock(t *testing.T) {
 	tests := []struct {
@@ -120,7 +110,7 @@ DEPENDENCIES
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, graphOf(res.Packages)); diff != "" {
+			if diff := cmp.Diff(tt.want, extracttest.Graph(res.Packages)); diff != "" {
 				t.Errorf("DependsOn (-want +got):\n%s", diff)
 			}
 		})
@@ -157,7 +147,7 @@ func TestDependsOnClosed(t *testing.T) {
 				continue
 			}
 			files++
-			edges += checkClosed(t, p, res.Packages)
+			edges += extracttest.CheckDependsOn(t, p, res.Packages)
 		}
 		return nil
 	})
@@ -168,27 +158,4 @@ func TestDependsOnClosed(t *testing.T) {
 	if files < 10 || edges == 0 {
 		t.Errorf("%d files with %d edges read", files, edges)
 	}
-}
-
-// checkClosed reports dangling, self, unsorted or repeated DependsOn
-// entries of pkgs, and returns the number of edges.
-func checkClosed(t *testing.T, file string, pkgs []model.Package) int {
-	t.Helper()
-	purls := map[string]bool{}
-	for _, p := range pkgs {
-		purls[p.PURL] = true
-	}
-	n := 0
-	for _, p := range pkgs {
-		if !slices.IsSorted(p.DependsOn) || len(slices.Compact(slices.Clone(p.DependsOn))) != len(p.DependsOn) {
-			t.Errorf("%s: %s: DependsOn not sorted and unique: %q", file, p.PURL, p.DependsOn)
-		}
-		for _, d := range p.DependsOn {
-			if !purls[d] || d == p.PURL {
-				t.Errorf("%s: %s: DependsOn %q is not another package of the file", file, p.PURL, d)
-			}
-		}
-		n += len(p.DependsOn)
-	}
-	return n
 }

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
 )
@@ -275,32 +275,9 @@ func TestDependsOnClosed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		edges += checkClosed(t, file, res.Packages)
+		edges += extracttest.CheckDependsOn(t, file, res.Packages)
 	}
 	if edges == 0 {
 		t.Error("no edges in any fixture")
 	}
-}
-
-// checkClosed reports dangling, self, unsorted or repeated DependsOn
-// entries of pkgs, and returns the number of edges.
-func checkClosed(t *testing.T, file string, pkgs []model.Package) int {
-	t.Helper()
-	purls := map[string]bool{}
-	for _, p := range pkgs {
-		purls[p.PURL] = true
-	}
-	n := 0
-	for _, p := range pkgs {
-		if !slices.IsSorted(p.DependsOn) || len(slices.Compact(slices.Clone(p.DependsOn))) != len(p.DependsOn) {
-			t.Errorf("%s: %s: DependsOn not sorted and unique: %q", file, p.PURL, p.DependsOn)
-		}
-		for _, d := range p.DependsOn {
-			if !purls[d] || d == p.PURL {
-				t.Errorf("%s: %s: DependsOn %q is not another package of the file", file, p.PURL, d)
-			}
-		}
-		n += len(p.DependsOn)
-	}
-	return n
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/drydockhq/drydock/internal/extracttest"
 )
 
 func seeds(f *testing.F, pattern string) [][]byte {
@@ -36,7 +38,7 @@ func FuzzParseLock(f *testing.F) {
 			t.Fatal("nil result and nil error")
 		}
 		if err == nil {
-			checkClosed(t, "fuzz", res.Packages)
+			extracttest.CheckDependsOn(t, "fuzz", res.Packages)
 		}
 	})
 }
@@ -53,7 +55,7 @@ func FuzzParseAuditJSON(f *testing.F) {
 			t.Fatal("nil result and nil error")
 		}
 		if err == nil {
-			checkClosed(t, "fuzz", res.Packages)
+			extracttest.CheckDependsOn(t, "fuzz", res.Packages)
 		}
 	})
 }
