@@ -2,9 +2,15 @@
 package extracttest
 
 import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
 )
 
@@ -39,4 +45,48 @@ func CheckDependsOn(t testing.TB, file string, pkgs []model.Package) int {
 		n += len(p.DependsOn)
 	}
 	return n
+}
+
+// CheckTestdataDependsOn runs each extractor of set on every file under
+// dir it asks for and checks every result with CheckDependsOn. It fails
+// the test when fewer than minFiles files were read or no edge was found.
+func CheckTestdataDependsOn(t *testing.T, dir string, set extract.Set, minFiles int) {
+	t.Helper()
+	files, edges := 0, 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		slash := filepath.ToSlash(p)
+		var data []byte
+		for _, e := range set {
+			if !e.Required(slash, info) {
+				continue
+			}
+			if data == nil {
+				if data, err = os.ReadFile(p); err != nil {
+					return err
+				}
+			}
+			res, err := e.Extract(context.Background(), extract.NewInput(slash, info, bytes.NewReader(data), nil))
+			if err != nil {
+				t.Errorf("%s %s: %v", e.Name(), p, err)
+				continue
+			}
+			files++
+			edges += CheckDependsOn(t, p, res.Packages)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d files, %d edges", files, edges)
+	if files < minFiles || edges == 0 {
+		t.Errorf("%d files with %d edges read", files, edges)
+	}
 }

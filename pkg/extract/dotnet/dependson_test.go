@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -167,40 +164,5 @@ func TestDependsOnRules(t *testing.T) {
 // package of the same result and that the lists are sorted and without
 // duplicates.
 func TestDependsOnClosed(t *testing.T) {
-	set := extract.Set{dotnet.NewDeps(), dotnet.NewNuGetLock()}
-	files, edges := 0, 0
-	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		slash := filepath.ToSlash(p)
-		for _, e := range set {
-			if !e.Required(slash, info) {
-				continue
-			}
-			res, err := e.Extract(context.Background(), extract.NewInput(slash, info, bytes.NewReader(data), nil))
-			if err != nil {
-				t.Errorf("%s %s: %v", e.Name(), p, err)
-				continue
-			}
-			files++
-			edges += extracttest.CheckDependsOn(t, p, res.Packages)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d files, %d edges", files, edges)
-	if files < 3 || edges == 0 {
-		t.Errorf("%d files with %d edges read", files, edges)
-	}
+	extracttest.CheckTestdataDependsOn(t, "testdata", extract.Set{dotnet.NewDeps(), dotnet.NewNuGetLock()}, 3)
 }

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -221,39 +218,5 @@ source = { registry = "https://pypi.org/simple" }
 // another package of the same result and that the lists are sorted and
 // without duplicates.
 func TestDependsOnClosed(t *testing.T) {
-	set := extract.Set{python.NewInstalled(), python.NewRequirements(), python.NewPoetry(), python.NewPipenv(), python.NewUV()}
-	files, edges := 0, 0
-	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		for _, e := range set {
-			if !e.Required(filepath.ToSlash(p), info) {
-				continue
-			}
-			res, err := e.Extract(context.Background(), extract.NewInput(filepath.ToSlash(p), info, bytes.NewReader(data), nil))
-			if err != nil {
-				t.Errorf("%s %s: %v", e.Name(), p, err)
-				continue
-			}
-			files++
-			edges += extracttest.CheckDependsOn(t, p, res.Packages)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d files, %d edges", files, edges)
-	if files < 10 || edges == 0 {
-		t.Errorf("%d files with %d edges read", files, edges)
-	}
+	extracttest.CheckTestdataDependsOn(t, "testdata", extract.Set{python.NewInstalled(), python.NewRequirements(), python.NewPoetry(), python.NewPipenv(), python.NewUV()}, 10)
 }

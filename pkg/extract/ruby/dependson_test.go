@@ -1,11 +1,7 @@
 package ruby_test
 
 import (
-	"bytes"
 	"context"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -122,40 +118,5 @@ DEPENDENCIES
 // package of the same result and that the lists are sorted and without
 // duplicates.
 func TestDependsOnClosed(t *testing.T) {
-	set := extract.Set{ruby.NewGemfileLock(), ruby.NewGemspec()}
-	files, edges := 0, 0
-	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		slash := filepath.ToSlash(p)
-		for _, e := range set {
-			if !e.Required(slash, info) {
-				continue
-			}
-			res, err := e.Extract(context.Background(), extract.NewInput(slash, info, bytes.NewReader(data), nil))
-			if err != nil {
-				t.Errorf("%s %s: %v", e.Name(), p, err)
-				continue
-			}
-			files++
-			edges += extracttest.CheckDependsOn(t, p, res.Packages)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d files, %d edges", files, edges)
-	if files < 10 || edges == 0 {
-		t.Errorf("%d files with %d edges read", files, edges)
-	}
+	extracttest.CheckTestdataDependsOn(t, "testdata", extract.Set{ruby.NewGemfileLock(), ruby.NewGemspec()}, 10)
 }
