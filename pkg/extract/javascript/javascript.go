@@ -22,15 +22,24 @@
 // copy is, and direct if any copy is. Packages of the project itself
 // (workspaces, npm links, yarn link:/portal: and pnpm link: dependencies)
 // are not reported: they are local source, not released packages.
+//
+// The lock file extractors also record the resolved dependency graph:
+// each package's DependsOn lists the purls of the packages of the same
+// file it requires (all copies of a name@version together), as the
+// package manager resolved them. Dependencies on the project's own code
+// are left out with it. "lang/node-modules" records none: its graph spans
+// files.
 package javascript
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
 	"github.com/drydockhq/drydock/pkg/purl"
 )
@@ -133,11 +142,13 @@ func printable(s string) bool {
 	return true
 }
 
-// collector gathers the packages of one lock file, one per name@version.
+// collector gathers the packages of one lock file, one per name@version,
+// and the dependencies between them.
 type collector struct {
 	index    map[string]int
-	pkgs     []model.Package
-	direct   []bool
+	entries  []collected
+	edges    []depEdge
+	idEdges  []depIDEdge
 	warnings []string
 	dropped  int
 	// relations is set when the file tells direct from indirect
@@ -145,26 +156,68 @@ type collector struct {
 	relations bool
 }
 
+// collected is a package as collected, small until packages() makes it a
+// model.Package.
+type collected struct {
+	name, version string
+	licenses      []string
+	dev, direct   bool
+}
+
+// depEdge says that package from (an index of entries) requires package
+// to. Indexes are int32: a lock file has far fewer than 2³¹ packages.
+type depEdge struct {
+	from, to int32
+}
+
+// depIDEdge says that package from requires the package whose
+// name@version is id, which need not be collected yet.
+type depIDEdge struct {
+	from int32
+	id   string
+}
+
 func newCollector() *collector {
 	return &collector{index: map[string]int{}}
 }
 
-// add records one occurrence of name@version. A package is dev only if
-// every occurrence is, and direct if any is.
-func (c *collector) add(name, version string, dev, direct bool, licenses []string) {
+// reserve makes room for n more packages, for a caller that knows about
+// how many the file has.
+func (c *collector) reserve(n int) {
+	c.entries = slices.Grow(c.entries, n)
+}
+
+// add records one occurrence of name@version and returns its index. A
+// package is dev only if every occurrence is, and direct if any is.
+func (c *collector) add(name, version string, dev, direct bool, licenses []string) int {
 	key := name + "@" + version
 	if i, ok := c.index[key]; ok {
-		p := &c.pkgs[i]
-		p.Dev = p.Dev && dev
-		c.direct[i] = c.direct[i] || direct
-		if len(p.Licenses) == 0 {
-			p.Licenses = licenses
+		e := &c.entries[i]
+		e.dev = e.dev && dev
+		e.direct = e.direct || direct
+		if len(e.licenses) == 0 {
+			e.licenses = licenses
 		}
-		return
+		return i
 	}
-	c.index[key] = len(c.pkgs)
-	c.pkgs = append(c.pkgs, model.Package{Name: name, Version: version, Dev: dev, Licenses: licenses})
-	c.direct = append(c.direct, direct)
+	i := len(c.entries)
+	c.index[key] = i
+	c.entries = append(c.entries, collected{name: name, version: version, licenses: licenses, dev: dev, direct: direct})
+	return i
+}
+
+// dependsOn records that the package at index from (as add returned it)
+// requires the package at index to. The dependencies of all occurrences
+// of a name@version add up.
+func (c *collector) dependsOn(from, to int) {
+	c.edges = append(c.edges, depEdge{int32(from), int32(to)})
+}
+
+// dependsOnID records that the package at index from requires the
+// package name@version id. A dependency on a package the file does not
+// list (or that was skipped) is left out when the packages are completed.
+func (c *collector) dependsOnID(from int, id string) {
+	c.idEdges = append(c.idEdges, depIDEdge{int32(from), id})
 }
 
 // warnf records a problem with part of the file.
@@ -182,19 +235,24 @@ func (c *collector) warnf(format string, args ...any) {
 
 // packages completes and sorts the collected packages.
 func (c *collector) packages() []model.Package {
-	out := c.pkgs
-	for i := range out {
+	if len(c.entries) == 0 {
+		return nil
+	}
+	out := make([]model.Package, len(c.entries))
+	for i, e := range c.entries {
 		p := &out[i]
+		p.Name, p.Version, p.Dev, p.Licenses = e.name, e.version, e.dev, e.licenses
 		p.Type = model.TypeNPM
 		p.Ecosystem = model.LanguageEcosystem(model.TypeNPM)
 		p.PURL = purl.For(*p, nil)
 		if c.relations {
 			p.Relation = model.RelationIndirect
-			if c.direct[i] {
+			if e.direct {
 				p.Relation = model.RelationDirect
 			}
 		}
 	}
+	c.linkDependencies(out)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
@@ -202,6 +260,46 @@ func (c *collector) packages() []model.Package {
 		return out[i].Version < out[j].Version
 	})
 	return out
+}
+
+// linkDependencies sets the DependsOn of every package of out (in the
+// order collected) from the recorded edges, naming each dependency by the
+// purl of its own package. Edges to packages not collected, and from a
+// package to itself (two copies of one name@version), are left out.
+func (c *collector) linkDependencies(out []model.Package) {
+	for _, e := range c.idEdges {
+		if to, ok := c.index[e.id]; ok {
+			c.edges = append(c.edges, depEdge{e.from, int32(to)})
+		}
+	}
+	if len(c.edges) == 0 {
+		return
+	}
+	// Group the edges by package (a counting sort), then name each
+	// group's packages by their purls.
+	start := make([]int32, len(out)+1)
+	for _, e := range c.edges {
+		start[e.from+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	to := make([]int32, len(c.edges))
+	next := slices.Clone(start[:len(out)])
+	for _, e := range c.edges {
+		to[next[e.from]] = e.to
+		next[e.from]++
+	}
+	var purls []string
+	for i := range out {
+		purls = purls[:0]
+		for _, j := range to[start[i]:start[i+1]] {
+			if int(j) != i {
+				purls = append(purls, out[j].PURL)
+			}
+		}
+		out[i].DependsOn = extract.DependsOn(purls)
+	}
 }
 
 // allWarnings returns the warnings, with a count of those left out.

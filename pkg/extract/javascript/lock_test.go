@@ -3,6 +3,9 @@ package javascript
 import (
 	"bytes"
 	"context"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,17 +25,21 @@ func TestLockFilesAgainstNPM(t *testing.T) {
 		parse parser
 		want  want
 	}{
-		{"testdata/npm/v3/package-lock.json", ParseNPMLock, want{dev: true, relation: true, licenses: true}},
-		{"testdata/npm/v2/package-lock.json", ParseNPMLock, want{dev: true, relation: true, licenses: true}},
+		{"testdata/npm/v3/package-lock.json", ParseNPMLock, want{dev: true, relation: true, licenses: true, graph: true}},
+		{"testdata/npm/v2/package-lock.json", ParseNPMLock, want{dev: true, relation: true, licenses: true, graph: true}},
 		// lockfileVersion 1 does not list the root's own dependencies.
-		{"testdata/npm/v1/package-lock.json", ParseNPMLock, want{dev: true}},
+		{"testdata/npm/v1/package-lock.json", ParseNPMLock, want{dev: true, graph: true}},
 		// yarn resolves a different tree (yarn_test.go).
-		{"testdata/pnpm/v9/pnpm-lock.yaml", ParsePNPMLock, want{dev: true, relation: true}},
-		{"testdata/pnpm/v6/pnpm-lock.yaml", ParsePNPMLock, want{dev: true, relation: true}},
-		{"testdata/pnpm/v5/pnpm-lock.yaml", ParsePNPMLock, want{dev: true, relation: true}},
+		{"testdata/pnpm/v9/pnpm-lock.yaml", ParsePNPMLock, want{dev: true, relation: true, graph: true}},
+		{"testdata/pnpm/v6/pnpm-lock.yaml", ParsePNPMLock, want{dev: true, relation: true, graph: true}},
+		{"testdata/pnpm/v5/pnpm-lock.yaml", ParsePNPMLock, want{dev: true, relation: true, graph: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
+			tree := tree
+			if strings.HasPrefix(tt.file, "testdata/pnpm/") {
+				tree = pnpmTree(tree)
+			}
 			res, err := tt.parse(context.Background(), bytes.NewReader(readFile(t, tt.file)))
 			if err != nil {
 				t.Fatal(err)
@@ -51,7 +58,7 @@ func TestLockFilesAgainstNPM(t *testing.T) {
 // without its workspace, where dependencies sit at the top level instead of
 // under "importers". ms is then reached only through mocha → debug.
 func TestPNPMSingleProject(t *testing.T) {
-	tree := npmTree(t)
+	tree := pnpmTree(npmTree(t))
 	ms := tree["./node_modules/ms"]
 	ms.dev, ms.direct = true, false
 	tree["./node_modules/ms"] = ms
@@ -64,11 +71,25 @@ func TestPNPMSingleProject(t *testing.T) {
 			if len(res.Warnings) > 0 {
 				t.Errorf("warnings: %q", res.Warnings)
 			}
-			if diff := cmp.Diff(expected(t, tree, want{dev: true, relation: true}), res.Packages); diff != "" {
+			if diff := cmp.Diff(expected(t, tree, want{dev: true, relation: true, graph: true}), res.Packages); diff != "" {
 				t.Errorf("packages (-want +got):\n%s", diff)
 			}
 		})
 	}
+}
+
+// pnpmTree returns npm's tree as pnpm resolves it: pnpm's built-in
+// package extensions give debug an optional peer dependency on
+// supports-color (the lock files list it under debug's peerDependencies),
+// which pnpm resolves to the supports-color 5.4.0 that mocha, debug's
+// dependent, has: "debug@3.1.0(supports-color@5.4.0)". npm, going by
+// debug's own package.json, has no such edge.
+func pnpmTree(tree map[string]installed) map[string]installed {
+	out := maps.Clone(tree)
+	debug := out["./node_modules/debug"]
+	debug.deps = append(slices.Clone(debug.deps), "supports-color@5.4.0")
+	out["./node_modules/debug"] = debug
+	return out
 }
 
 // TestVulnerableVersions checks that the artefacts hold the vulnerable
@@ -164,21 +185,24 @@ func TestRequired(t *testing.T) {
 
 // TestExtract runs each extractor through the Extractor interface.
 func TestExtract(t *testing.T) {
+	// version is part of the layer cache key: bumped with each change of
+	// output (2: DependsOn).
 	tests := []struct {
-		e    extract.Extractor
-		path string
-		file string
-		want int
+		e       extract.Extractor
+		version int
+		path    string
+		file    string
+		want    int
 	}{
-		{NewNPMLock(), "srv/app/package-lock.json", "testdata/npm/v3/package-lock.json", 34},
-		{NewYarnLock(), "srv/app/yarn.lock", "testdata/yarn/v1/yarn.lock", 35},
-		{NewYarnLock(), "srv/app/yarn.lock", "testdata/yarn/berry/yarn.lock", 35},
-		{NewPNPMLock(), "srv/app/pnpm-lock.yaml", "testdata/pnpm/v9/pnpm-lock.yaml", 34},
-		{NewNodeModules(), "srv/app/node_modules/lodash/package.json", "testdata/nodemodules/node_modules/lodash/package.json", 1},
+		{NewNPMLock(), 2, "srv/app/package-lock.json", "testdata/npm/v3/package-lock.json", 34},
+		{NewYarnLock(), 2, "srv/app/yarn.lock", "testdata/yarn/v1/yarn.lock", 35},
+		{NewYarnLock(), 2, "srv/app/yarn.lock", "testdata/yarn/berry/yarn.lock", 35},
+		{NewPNPMLock(), 2, "srv/app/pnpm-lock.yaml", "testdata/pnpm/v9/pnpm-lock.yaml", 34},
+		{NewNodeModules(), 1, "srv/app/node_modules/lodash/package.json", "testdata/nodemodules/node_modules/lodash/package.json", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.e.Name()+" "+tt.file, func(t *testing.T) {
-			if tt.e.Version() != 1 || !tt.e.Required(tt.path, nil) {
+			if tt.e.Version() != tt.version || !tt.e.Required(tt.path, nil) {
 				t.Fatalf("version %d, required %v", tt.e.Version(), tt.e.Required(tt.path, nil))
 			}
 			res, err := tt.e.Extract(context.Background(), input(tt.path, readFile(t, tt.file)))

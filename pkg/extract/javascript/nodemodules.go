@@ -40,7 +40,10 @@ func NewNodeModules() *NodeModules { return &NodeModules{} }
 // Name implements extract.Extractor.
 func (*NodeModules) Name() string { return NodeModulesName }
 
-// Version implements extract.Extractor.
+// Version implements extract.Extractor. DependsOn is not set: each
+// package.json is one package, and its dependencies are in other files
+// (where Node finds them from the folder), which an extractor does not
+// see; the graph of an installed tree spans files.
 func (*NodeModules) Version() int { return 1 }
 
 // Required implements extract.Extractor.

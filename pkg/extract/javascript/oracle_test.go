@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -34,6 +35,9 @@ type installed struct {
 	name, version string
 	dev, direct   bool
 	licenses      []string
+	// deps are the name@version of the packages this copy requires, as
+	// npm resolved them (workspaces left out).
+	deps []string
 }
 
 // npmTree returns the installed packages of the test project by path
@@ -48,17 +52,25 @@ func npmTree(t *testing.T) map[string]installed {
 	}
 	out := map[string]installed{}
 	var walk func(n *lsNode, directParent bool)
+	workspace := func(n *lsNode) bool { return strings.HasPrefix(n.Resolved, "file:") }
 	walk = func(n *lsNode, directParent bool) {
 		for _, c := range n.Dependencies {
-			workspace := strings.HasPrefix(c.Resolved, "file:")
-			if !workspace {
+			if !workspace(c) {
 				in := out[c.Path]
 				in.name, in.version, in.dev = c.Name, c.Version, c.Dev
 				in.direct = in.direct || directParent
 				in.licenses = licenses(c.License, nil)
+				// npm ls lists the dependencies of a path once, at
+				// its first place in the tree, and the path without
+				// them elsewhere.
+				for _, d := range c.Dependencies {
+					if !workspace(d) {
+						in.deps = append(in.deps, d.Name+"@"+d.Version)
+					}
+				}
 				out[c.Path] = in
 			}
-			walk(c, workspace)
+			walk(c, workspace(c))
 		}
 	}
 	walk(&root, true)
@@ -70,16 +82,18 @@ func npmTree(t *testing.T) map[string]installed {
 
 // want describes what a format can tell.
 type want struct {
-	dev, relation, licenses bool
+	dev, relation, licenses, graph bool
 }
 
 // expected turns the installed tree into the packages a lock file of the
 // project must give: one per name@version, dev if every copy is, direct if
-// any copy is, with only the fields the format records.
+// any copy is, depending on what any copy depends on, with only the fields
+// the format records.
 func expected(t *testing.T, tree map[string]installed, w want) []model.Package {
 	t.Helper()
 	c := newCollector()
 	c.relations = w.relation
+	graph := map[string][]string{}
 	for _, p := range sortedKeys(tree) {
 		in := tree[p]
 		var lic []string
@@ -87,14 +101,34 @@ func expected(t *testing.T, tree map[string]installed, w want) []model.Package {
 			lic = in.licenses
 		}
 		c.add(in.name, in.version, w.dev && in.dev, in.direct, lic)
+		graph[in.name+"@"+in.version] = append(graph[in.name+"@"+in.version], in.deps...)
 	}
 	pkgs := c.packages()
-	for _, p := range pkgs {
+	for i, p := range pkgs {
 		if p.PURL != purl.For(p, nil) || p.Ecosystem != model.EcoNPM {
 			t.Fatalf("bad package %+v", p)
 		}
+		if w.graph {
+			pkgs[i].DependsOn = purlsOf(t, graph[p.Name+"@"+p.Version])
+		}
 	}
 	return pkgs
+}
+
+// purlsOf returns the purls of the name@version ids, sorted and unique,
+// nil for none: the DependsOn of a package requiring them.
+func purlsOf(t testing.TB, ids []string) []string {
+	t.Helper()
+	var out []string
+	for _, id := range ids {
+		name, version, ok := splitNameAt(id)
+		if !ok {
+			t.Fatalf("bad id %q", id)
+		}
+		out = append(out, extract.LanguagePackage(model.TypeNPM, name, version).PURL)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func readFile(t testing.TB, name string) []byte {

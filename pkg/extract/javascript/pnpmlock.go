@@ -28,6 +28,11 @@ const PNPMLockName = "lang/pnpm-lock"
 // it is reached from devDependencies and not from dependencies or
 // optionalDependencies. Aliases are reported under the real name; link:
 // dependencies (workspace projects) are skipped.
+//
+// DependsOn holds the packages a package's entry in the graph (packages
+// in 5.x and 6.x, snapshots in 9.x) lists as dependencies and optional
+// dependencies, resolved peers included, with the peer suffix of the
+// reference dropped as for the package itself.
 type PNPMLock struct{}
 
 var _ extract.Extractor = (*PNPMLock)(nil)
@@ -38,8 +43,8 @@ func NewPNPMLock() *PNPMLock { return &PNPMLock{} }
 // Name implements extract.Extractor.
 func (*PNPMLock) Name() string { return PNPMLockName }
 
-// Version implements extract.Extractor.
-func (*PNPMLock) Version() int { return 1 }
+// Version implements extract.Extractor. 2: DependsOn.
+func (*PNPMLock) Version() int { return 2 }
 
 // Required implements extract.Extractor: pnpm-lock.yaml outside node_modules.
 func (*PNPMLock) Required(p string, _ fs.FileInfo) bool {
@@ -276,6 +281,8 @@ func pnpmPackages(ctx context.Context, c *collector, doc *pnpmDoc) error {
 	if err != nil {
 		return err
 	}
+	c.reserve(len(doc.packages))
+	index := make(map[string]int, len(doc.packages)) // pnpmID → collector index
 	for n, key := range sortedKeys(doc.packages) {
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -302,7 +309,40 @@ func pnpmPackages(ctx context.Context, c *collector, doc *pnpmDoc) error {
 		if p.Dev != nil {
 			isDev = *p.Dev
 		}
-		c.add(name, version, isDev, direct[id], nil)
+		index[id] = c.add(name, version, isDev, direct[id], nil)
+	}
+	return pnpmGraph(ctx, c, doc.major, graph, index)
+}
+
+// pnpmGraph records the dependencies of the packages: each entry of the
+// graph (packages in 5.x and 6.x, snapshots in 9.x) maps the names of its
+// dependencies and optional dependencies to references, which resolved
+// peers are among. Every peer variant of a package ("1.0.0(react@18.2.0)",
+// "1.0.0_react@18.2.0") is that package, and their dependencies add up.
+// index maps pnpmID to the collector index of the packages reported.
+func pnpmGraph(ctx context.Context, c *collector, major int, graph map[string]*pnpmPackage, index map[string]int) error {
+	n := 0
+	for key, p := range graph {
+		if n++; n%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		from, ok := index[pnpmID(major, key)]
+		if p == nil || !ok {
+			continue
+		}
+		for _, deps := range []map[string]string{p.Dependencies, p.OptionalDependencies} {
+			for dep, ref := range deps {
+				k := pnpmRefKey(major, dep, ref)
+				if k == "" {
+					continue
+				}
+				if to, ok := index[pnpmID(major, k)]; ok {
+					c.dependsOn(from, to)
+				}
+			}
+		}
 	}
 	return nil
 }

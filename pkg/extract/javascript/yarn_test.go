@@ -18,10 +18,12 @@ import (
 // oracles are yarn's own listings, written by testdata/make.sh.
 
 // berryInfo reads `yarn info --all --recursive --json` of yarn 4: the
-// resolved packages, and as direct those the workspaces depend on.
-func berryInfo(t *testing.T) (ids []string, direct map[string]bool) {
+// resolved packages, as direct those the workspaces depend on, and what
+// each package depends on (the locators its descriptors resolved to).
+func berryInfo(t *testing.T) (ids []string, direct map[string]bool, graph map[string][]string) {
 	t.Helper()
 	direct = map[string]bool{}
+	graph = map[string][]string{}
 	sc := bufio.NewScanner(bytes.NewReader(readFile(t, "testdata/yarn/berry/info.json")))
 	for sc.Scan() {
 		var line struct {
@@ -43,9 +45,20 @@ func berryInfo(t *testing.T) (ids []string, direct map[string]bool) {
 			}
 			continue
 		}
-		ids = append(ids, name+"@"+strings.TrimPrefix(ref, "npm:"))
+		id := name + "@" + strings.TrimPrefix(ref, "npm:")
+		ids = append(ids, id)
+		for _, d := range line.Children.Dependencies {
+			n, r, _ := splitNameAt(d.Locator)
+			// A package with peer dependencies (debug, given one by
+			// yarn's compat extensions) is resolved as a virtual
+			// instance of it per dependent: "virtual:HASH#npm:3.1.0".
+			if _, inner, ok := strings.Cut(r, "#"); ok && strings.HasPrefix(r, "virtual:") {
+				r = inner
+			}
+			graph[id] = append(graph[id], n+"@"+strings.TrimPrefix(r, "npm:"))
+		}
 	}
-	return ids, direct
+	return ids, direct, graph
 }
 
 // yarn1List reads `yarn list --json` of yarn 1: every node that is not a
@@ -87,19 +100,24 @@ func yarn1List(t *testing.T) []string {
 	return ids
 }
 
-// yarnExpected makes the expected packages from name@version IDs.
-func yarnExpected(ids []string, direct map[string]bool) []model.Package {
+// yarnExpected makes the expected packages from name@version IDs, with
+// the dependencies graph gives them.
+func yarnExpected(t *testing.T, ids []string, direct map[string]bool, graph map[string][]string) []model.Package {
 	c := newCollector()
 	c.relations = direct != nil
 	for _, id := range ids {
 		name, version, _ := splitNameAt(id)
 		c.add(name, version, false, direct[id], nil)
 	}
-	return c.packages()
+	pkgs := c.packages()
+	for i, p := range pkgs {
+		pkgs[i].DependsOn = purlsOf(t, graph[p.Name+"@"+p.Version])
+	}
+	return pkgs
 }
 
 func TestYarnLockAgainstYarn(t *testing.T) {
-	ids, direct := berryInfo(t)
+	ids, direct, graph := berryInfo(t)
 	if len(ids) < 30 || len(direct) != 8 {
 		t.Fatalf("berry info: %d packages, %d direct", len(ids), len(direct))
 	}
@@ -107,10 +125,14 @@ func TestYarnLockAgainstYarn(t *testing.T) {
 		file string
 		want []model.Package
 	}{
-		// yarn 1 records neither dev nor direct dependencies.
-		{"testdata/yarn/v1/yarn.lock", yarnExpected(yarn1List(t), nil)},
+		// yarn 1 records neither dev nor direct dependencies. Its
+		// `yarn list` shows a hoisting tree, not what each package
+		// requires: the graph is yarn 4's, for the same tree (below),
+		// whose ranges yarn 1 resolved alike (TestDependsOnArtefacts
+		// checks a few entries of yarn 1's file by hand).
+		{"testdata/yarn/v1/yarn.lock", yarnExpected(t, yarn1List(t), nil, graph)},
 		// berry records direct dependencies in the workspace entries.
-		{"testdata/yarn/berry/yarn.lock", yarnExpected(ids, direct)},
+		{"testdata/yarn/berry/yarn.lock", yarnExpected(t, ids, direct, graph)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -127,7 +149,7 @@ func TestYarnLockAgainstYarn(t *testing.T) {
 		})
 	}
 	// The two yarns resolved the same tree.
-	if diff := cmp.Diff(names(yarnExpected(ids, nil)), names(yarnExpected(yarn1List(t), nil))); diff != "" {
+	if diff := cmp.Diff(names(yarnExpected(t, ids, nil, nil)), names(yarnExpected(t, yarn1List(t), nil, nil))); diff != "" {
 		t.Errorf("yarn 1 and yarn 4 trees differ:\n%s", diff)
 	}
 }

@@ -34,6 +34,12 @@ const YarnLockName = "lang/yarn-lock"
 // version it patches, which merges it with that package's own entry; the
 // patch may fix flaws, which the lock file cannot tell. Aliases
 // ("npm:real@1.2.3") are reported under the real name.
+//
+// DependsOn holds the entries an entry's dependencies (and, in yarn 1,
+// optionalDependencies) resolve to: for name and range, the entry whose
+// key lists name@range, under the name and version that entry is reported
+// as. Dependencies on the project's own code (workspaces, links) are left
+// out.
 type YarnLock struct{}
 
 var _ extract.Extractor = (*YarnLock)(nil)
@@ -44,8 +50,8 @@ func NewYarnLock() *YarnLock { return &YarnLock{} }
 // Name implements extract.Extractor.
 func (*YarnLock) Name() string { return YarnLockName }
 
-// Version implements extract.Extractor.
-func (*YarnLock) Version() int { return 1 }
+// Version implements extract.Extractor. 2: DependsOn.
+func (*YarnLock) Version() int { return 2 }
 
 // Required implements extract.Extractor: yarn.lock outside node_modules.
 func (*YarnLock) Required(p string, _ fs.FileInfo) bool {
@@ -85,18 +91,31 @@ type yarnEntry struct {
 	line    int
 	keys    []string
 	version string
+	// deps is where the entry's dependencies start in the parse's list.
+	deps int
+}
+
+// yarnDep is a dependency line of a yarn 1 entry ("name range"), as
+// offsets in the file, which is at most MaxLockFileSize long.
+type yarnDep struct {
+	from       int32 // the collector index of the entry
+	start, end int32
 }
 
 // parseYarnV1 reads yarn 1's format: entries whose header lists the
 // descriptors they satisfy ("lodash@^4.17.4, lodash@^4.2.0:"), with
-// two-space indented fields ("version \"4.17.4\"") and deeper indented
-// dependency lists, which are not needed here.
+// two-space indented fields ("version \"4.17.4\"") and four-space indented
+// dependency lists ("dependencies:" and "optionalDependencies:", each line
+// "name range"). A dependency is the entry whose header lists name@range.
 func parseYarnV1(ctx context.Context, data []byte) (*extract.Result, error) {
 	c := newCollector()
 	var (
 		cur      *yarnEntry
 		entries  int
 		firstBad string
+		inDeps   bool
+		deps     []yarnDep
+		byDesc   = map[string]int{} // descriptor → collector index
 	)
 	bad := func(line int, format string, args ...any) {
 		msg := fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...)
@@ -110,7 +129,17 @@ func parseYarnV1(ctx context.Context, data []byte) (*extract.Result, error) {
 			return
 		}
 		entries++
-		yarnV1Entry(c, cur, bad)
+		i := yarnV1Entry(c, cur, bad)
+		if i < 0 {
+			deps = deps[:cur.deps]
+		} else {
+			for _, k := range cur.keys {
+				byDesc[k] = i
+			}
+			for j := cur.deps; j < len(deps); j++ {
+				deps[j].from = int32(i)
+			}
+		}
 		cur = nil
 	}
 	for n, rest := 1, data; len(rest) > 0; n++ {
@@ -120,6 +149,7 @@ func parseYarnV1(ctx context.Context, data []byte) (*extract.Result, error) {
 			}
 		}
 		var line []byte
+		at := len(data) - len(rest)
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			line, rest = rest[:i], rest[i+1:]
 		} else {
@@ -144,32 +174,82 @@ func parseYarnV1(ctx context.Context, data []byte) (*extract.Result, error) {
 				bad(n, "unreadable entry header %q", clip(s))
 				continue
 			}
-			cur = &yarnEntry{line: n, keys: keys}
+			cur = &yarnEntry{line: n, keys: keys, deps: len(deps)}
+			inDeps = false
 		case cur == nil:
 			// Part of an entry whose header was unreadable.
 		case indent <= 2:
-			field, value, _ := strings.Cut(string(trimmed), " ")
-			if field == "version" {
-				cur.version = unquoteYarn(strings.TrimSpace(value))
+			field, value, _ := bytes.Cut(trimmed, []byte(" "))
+			inDeps = string(field) == "dependencies:" || string(field) == "optionalDependencies:"
+			if string(field) == "version" {
+				cur.version = unquoteYarn(strings.TrimSpace(string(value)))
 			}
+		case inDeps:
+			deps = append(deps, yarnDep{start: int32(at + indent), end: int32(at + len(line))})
 		}
 	}
 	flush()
 	if entries == 0 && firstBad != "" {
 		return nil, fmt.Errorf("not a yarn lock file: %s", firstBad)
 	}
+	yarnV1Graph(c, data, deps, byDesc)
 	return &extract.Result{Packages: c.packages(), Warnings: c.allWarnings()}, nil
 }
 
-// yarnV1Entry adds the package of one yarn 1 entry.
-func yarnV1Entry(c *collector, e *yarnEntry, bad func(int, string, ...any)) {
+// yarnV1Graph records the dependencies of yarn 1 entries: each resolves to
+// the entry whose header lists name@range (byDesc maps those descriptors
+// to collector indexes). Lines that are not "name range" are ignored.
+func yarnV1Graph(c *collector, data []byte, deps []yarnDep, byDesc map[string]int) {
+	var desc []byte
+	for _, d := range deps {
+		name, rng, ok := splitYarnDep(data[d.start:d.end])
+		if !ok {
+			continue
+		}
+		desc = appendYarnValue(desc[:0], name)
+		desc = append(desc, '@')
+		desc = appendYarnValue(desc, rng)
+		if i, ok := byDesc[string(desc)]; ok {
+			c.dependsOn(int(d.from), i)
+		}
+	}
+}
+
+// splitYarnDep splits a dependency line of yarn 1 ("name range", either
+// maybe quoted) into its name and range, still quoted.
+func splitYarnDep(line []byte) (name, rng []byte, ok bool) {
+	end := bytes.IndexByte(line, ' ')
+	if len(line) > 0 && line[0] == '"' {
+		end = closingQuote(line) + 1
+	}
+	if end <= 0 || end >= len(line) || line[end] != ' ' {
+		return nil, nil, false
+	}
+	rng = bytes.Trim(line[end:], " ")
+	return line[:end], rng, len(rng) > 0
+}
+
+// appendYarnValue appends the yarn 1 value v, unquoted.
+func appendYarnValue(dst, v []byte) []byte {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return append(dst, v...)
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		return append(dst, v[1:len(v)-1]...)
+	}
+	return append(dst, unquoteYarn(string(v))...)
+}
+
+// yarnV1Entry adds the package of one yarn 1 entry and returns its index
+// in c, or -1 when it is not reported.
+func yarnV1Entry(c *collector, e *yarnEntry, bad func(int, string, ...any)) int {
 	name, rng, ok := splitNameAt(e.keys[0])
 	if !ok {
 		bad(e.line, "entry %q has no name@range descriptor; skipped", clip(e.keys[0]))
-		return
+		return -1
 	}
 	if localProtocol(rng) {
-		return
+		return -1
 	}
 	if real, ok := strings.CutPrefix(rng, "npm:"); ok {
 		if n, _, ok := splitNameAt(real); ok {
@@ -180,9 +260,9 @@ func yarnV1Entry(c *collector, e *yarnEntry, bad func(int, string, ...any)) {
 	}
 	if !validName(name) || !validVersion(e.version) {
 		bad(e.line, "entry %q has no valid name and version (%q, %q); skipped", clip(e.keys[0]), clip(name), clip(e.version))
-		return
+		return -1
 	}
-	c.add(name, e.version, false, false, nil)
+	return c.add(name, e.version, false, false, nil)
 }
 
 // splitYarnKeys splits an entry header into its descriptors: comma
@@ -226,7 +306,7 @@ func splitYarnKeys(s string) ([]string, bool) {
 
 // closingQuote returns the index of the quote that ends the string s
 // starts, or -1.
-func closingQuote(s string) int {
+func closingQuote[S string | []byte](s S) int {
 	for i := 1; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
@@ -266,7 +346,10 @@ type berryEntry struct {
 
 // parseBerry reads the lock file of yarn 2 and later: YAML whose keys are
 // comma-separated descriptors ("lodash@npm:^4.17.4") and whose values have
-// the version and the resolution ("lodash@npm:4.17.4").
+// the version, the resolution ("lodash@npm:4.17.4") and the dependencies
+// (name → range, optional ones included). A dependency is the entry whose
+// key lists name@range. Peer dependencies are left out: yarn resolves them
+// per dependent (virtual packages), which the lock file does not record.
 func parseBerry(ctx context.Context, data []byte) (*extract.Result, error) {
 	root, err := decodeYAML(data)
 	if err != nil {
@@ -276,6 +359,7 @@ func parseBerry(ctx context.Context, data []byte) (*extract.Result, error) {
 	type resolved struct {
 		name, version string
 		line          int
+		deps          map[string]string
 	}
 	var (
 		pkgs       []resolved
@@ -327,25 +411,41 @@ func parseBerry(ctx context.Context, data []byte) (*extract.Result, error) {
 			for _, desc := range strings.Split(k.Value, ",") {
 				byDesc[strings.TrimSpace(desc)] = len(pkgs)
 			}
-			pkgs = append(pkgs, resolved{name: name, version: version, line: k.Line})
+			pkgs = append(pkgs, resolved{name: name, version: version, line: k.Line, deps: e.Dependencies})
 		}
 	}
 	direct := make([]bool, len(pkgs))
 	for _, w := range workspaces {
 		c.relations = true
 		for dep, rng := range w.Dependencies {
-			i, ok := byDesc[dep+"@"+rng]
-			if !ok && !strings.Contains(rng, ":") {
-				// yarn 2 and 3 write "^1.0.0" for the key's "npm:^1.0.0".
-				i, ok = byDesc[dep+"@npm:"+rng]
-			}
-			if ok {
+			if i, ok := berryLookup(byDesc, dep, rng); ok {
 				direct[i] = true
 			}
 		}
 	}
+	c.reserve(len(pkgs))
+	index := make([]int, len(pkgs)) // collector index of pkgs[i]
 	for i, p := range pkgs {
-		c.add(p.name, p.version, false, direct[i], nil)
+		index[i] = c.add(p.name, p.version, false, direct[i], nil)
+	}
+	for i, p := range pkgs {
+		for dep, rng := range p.deps {
+			if j, ok := berryLookup(byDesc, dep, rng); ok {
+				c.dependsOn(index[i], index[j])
+			}
+		}
 	}
 	return &extract.Result{Packages: c.packages(), Warnings: c.allWarnings()}, nil
+}
+
+// berryLookup returns the entry (its index in the resolved packages) whose
+// key lists the descriptor dep@rng. A dependency on a workspace, link or
+// portal has no such entry: it is the project's own code.
+func berryLookup(byDesc map[string]int, dep, rng string) (int, bool) {
+	i, ok := byDesc[dep+"@"+rng]
+	if !ok && !strings.Contains(rng, ":") {
+		// yarn 2 and 3 write "^1.0.0" for the key's "npm:^1.0.0".
+		i, ok = byDesc[dep+"@npm:"+rng]
+	}
+	return i, ok
 }
