@@ -1,7 +1,10 @@
 package extract
 
 import (
+	"maps"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/drydockhq/drydock/pkg/model"
 )
@@ -18,9 +21,11 @@ var manifestLocks = []string{"yarn.lock", "package-lock.json", "npm-shrinkwrap.j
 //
 // A package is development-only when the lock file's graph (DependsOn)
 // reaches it from a devDependency and not from a dependency or
-// optionalDependency. All versions of a name the manifest lists count as
-// its roots: without the manifest's ranges, that can only leave a
-// development package unmarked, never hide a production one.
+// optionalDependency, of the project or of its workspace members. A name
+// the manifest pins to an exact version has that version as its root;
+// otherwise all versions of the name in the lock count as roots: without
+// evaluating ranges, that can only leave a development package unmarked,
+// never hide a production one.
 func applyManifests(pkgs []model.Package, manifests map[string]*model.Manifest) {
 	if len(manifests) == 0 {
 		return
@@ -39,9 +44,42 @@ func applyManifests(pkgs []model.Package, manifests map[string]*model.Manifest) 
 			if len(idx) == 0 || pkgs[idx[0]].Type != m.Type {
 				continue
 			}
-			applyManifest(pkgs, idx, m)
+			applyManifest(pkgs, idx, withWorkspaces(dir, m, manifests))
 		}
 	}
+}
+
+// withWorkspaces returns m with the dependencies of its workspace members
+// (the manifests at dir/<pattern>/package.json) added: the lock file at the
+// root resolves theirs too, and does not list the members themselves.
+func withWorkspaces(dir string, m *model.Manifest, manifests map[string]*model.Manifest) *model.Manifest {
+	if len(m.Workspaces) == 0 {
+		return m
+	}
+	all := *m
+	all.Prod, all.Dev = slices.Clone(m.Prod), slices.Clone(m.Dev)
+	all.Pinned = maps.Clone(m.Pinned)
+	for mpath, member := range manifests {
+		rel, ok := strings.CutPrefix(path.Dir(mpath), dir+"/")
+		if dir == "." {
+			rel, ok = path.Dir(mpath), mpath != "package.json"
+		}
+		if !ok || member.Type != m.Type || !slices.ContainsFunc(m.Workspaces, func(w string) bool {
+			matched, _ := path.Match(w, rel)
+			return matched
+		}) {
+			continue
+		}
+		all.Prod = append(all.Prod, member.Prod...)
+		all.Dev = append(all.Dev, member.Dev...)
+		for name, vs := range member.Pinned {
+			if all.Pinned == nil {
+				all.Pinned = map[string][]string{}
+			}
+			all.Pinned[name] = append(all.Pinned[name], vs...)
+		}
+	}
+	return &all
 }
 
 func applyManifest(pkgs []model.Package, idx []int, m *model.Manifest) {
@@ -51,9 +89,23 @@ func applyManifest(pkgs []model.Package, idx []int, m *model.Manifest) {
 		hasDev = hasDev || pkgs[i].Dev
 	}
 	prod, dev := nameSet(m.Prod), nameSet(m.Dev)
+	// A name's roots are the versions the manifest pins, when the lock has
+	// them; else every version of the name.
+	isRoot := func(roots map[string]bool, p *model.Package) bool {
+		if !roots[p.Name] {
+			return false
+		}
+		pins := m.Pinned[p.Name]
+		if len(pins) == 0 || !slices.ContainsFunc(idx, func(j int) bool {
+			return pkgs[j].Name == p.Name && slices.Contains(pins, pkgs[j].Version)
+		}) {
+			return true
+		}
+		return slices.Contains(pins, p.Version)
+	}
 	if !hasRelation {
 		for _, i := range idx {
-			if n := pkgs[i].Name; prod[n] || dev[n] {
+			if isRoot(prod, &pkgs[i]) || isRoot(dev, &pkgs[i]) {
 				pkgs[i].Relation = model.RelationDirect
 			} else {
 				pkgs[i].Relation = model.RelationIndirect
@@ -73,7 +125,7 @@ func applyManifest(pkgs []model.Package, idx []int, m *model.Manifest) {
 		seen := map[int]bool{}
 		var stack []int
 		for _, i := range idx {
-			if roots[pkgs[i].Name] {
+			if isRoot(roots, &pkgs[i]) {
 				seen[i] = true
 				stack = append(stack, i)
 			}

@@ -45,9 +45,13 @@ type Inventory struct {
 
 // Manifest lists the dependencies a project manifest names, by package
 // name: Prod (dependencies, optionalDependencies) and Dev
-// (devDependencies).
+// (devDependencies); Pinned the exact versions some of them ask for, and
+// Workspaces the path patterns of the member projects (npm and yarn
+// "workspaces").
 type Manifest struct {
-	Type PackageType `json:"type"`
-	Prod []string    `json:"prod,omitempty"`
-	Dev  []string    `json:"dev,omitempty"`
+	Type       PackageType         `json:"type"`
+	Prod       []string            `json:"prod,omitempty"`
+	Dev        []string            `json:"dev,omitempty"`
+	Pinned     map[string][]string `json:"pinned,omitempty"`
+	Workspaces []string            `json:"workspaces,omitempty"`
 }

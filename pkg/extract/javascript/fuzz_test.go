@@ -3,6 +3,7 @@ package javascript
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -80,6 +81,25 @@ func FuzzInstalledPackageJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p string) {
 		if InstalledPackageJSON(p) && (!underNodeModules(p) || baseName(p) != "package.json") {
 			t.Fatalf("wanted %q", p)
+		}
+	})
+}
+
+func FuzzParseManifest(f *testing.F) {
+	f.Add([]byte(`{"dependencies": {"a": "1.0.0", "b": "npm:c@2.0.0"}, "devDependencies": {"d": "^1"}, "workspaces": ["packages/*"]}`))
+	f.Add([]byte(`{"workspaces": {"packages": ["./x/"]}, "optionalDependencies": {"@s/n": "1.2.3-rc.1"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseManifest(data)
+		if err != nil || m == nil {
+			return
+		}
+		if !slices.IsSorted(m.Prod) || !slices.IsSorted(m.Dev) {
+			t.Errorf("unsorted: %+v", m)
+		}
+		for _, n := range m.Dev {
+			if _, found := slices.BinarySearch(m.Prod, n); found {
+				t.Errorf("%q both prod and dev", n)
+			}
 		}
 	})
 }

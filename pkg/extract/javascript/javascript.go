@@ -8,7 +8,11 @@
 //   - "lang/pnpm-lock": pnpm-lock.yaml, lockfileVersion 5.x, 6.x and 9.x;
 //   - "lang/node-modules": the package.json of every installed package under
 //     node_modules, in npm's and yarn's nested layout and pnpm's
-//     node_modules/.pnpm store.
+//     node_modules/.pnpm store;
+//   - "lang/npm-manifest": a project's own package.json, for the
+//     dependencies it names (no packages): extract.Squash derives from it
+//     the direct and development-only packages of the lock file beside it
+//     when the lock does not record them (yarn 1, npm lockfileVersion 1).
 //
 // The lock file extractors skip every file under a node_modules directory:
 // npm's hidden node_modules/.package-lock.json, pnpm's

@@ -34,6 +34,7 @@ func Default() extract.Set {
 		javascript.NewYarnLock(),
 		javascript.NewPNPMLock(),
 		javascript.NewNodeModules(),
+		javascript.NewManifest(),
 		python.NewInstalled(),
 		python.NewRequirements(),
 		python.NewPoetry(),
