@@ -21,25 +21,7 @@ import (
 // sorted as Cargo.lock sorts.
 func metadataOracle(t *testing.T) []model.Package {
 	t.Helper()
-	data, err := os.ReadFile("testdata/cargo/metadata.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m struct {
-		Packages []struct {
-			ID, Name, Version string
-			Source            *string
-		}
-		Resolve struct {
-			Nodes []struct {
-				ID   string
-				Deps []struct{ Pkg string }
-			}
-		}
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	m := readCargoMetadata(t)
 	local := map[string]bool{}
 	for _, p := range m.Packages {
 		if p.Source == nil {
@@ -219,4 +201,34 @@ func TestLockRequired(t *testing.T) {
 			t.Errorf("Required(%q) = %v, want %v", tt.path, got, tt.want)
 		}
 	}
+}
+
+// cargoMetadata is the part of `cargo metadata` output the tests read.
+type cargoMetadata struct {
+	Packages []struct {
+		ID, Name, Version string
+		Source            *string
+	}
+	Resolve struct {
+		Nodes []struct {
+			ID   string
+			Deps []struct{ Pkg string }
+		}
+	}
+}
+
+// readCargoMetadata reads testdata/cargo/metadata.json (`cargo metadata` of
+// the workspace that made testdata/cargo/v*/Cargo.lock, see
+// testdata/make.sh).
+func readCargoMetadata(t *testing.T) cargoMetadata {
+	t.Helper()
+	data, err := os.ReadFile("testdata/cargo/metadata.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m cargoMetadata
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

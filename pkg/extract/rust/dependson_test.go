@@ -3,7 +3,6 @@ package rust
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,25 +21,7 @@ import (
 // audit data derived from the same graph.
 func graphOracle(t *testing.T) map[string][]string {
 	t.Helper()
-	data, err := os.ReadFile("testdata/cargo/metadata.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m struct {
-		Packages []struct {
-			ID, Name, Version string
-			Source            *string
-		}
-		Resolve struct {
-			Nodes []struct {
-				ID   string
-				Deps []struct{ Pkg string }
-			}
-		}
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	m := readCargoMetadata(t)
 	purls := map[string]string{} // id → purl, crates with a source only
 	for _, p := range m.Packages {
 		if p.Source != nil {
