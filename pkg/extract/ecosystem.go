@@ -41,9 +41,48 @@ func Finalize(inv *model.Inventory) {
 			}
 		}
 	}
+	// OS package extractors cannot know the distro qualifier of the purls
+	// they name in DependsOn: they write ProvisionalPURLs, rewritten here
+	// once the release is known.
+	finals := map[purlKey]string{}
 	for i := range inv.Packages {
 		if p := &inv.Packages[i]; p.PURL == "" {
+			k := purlKey{packagePath(p), ProvisionalPURL(p)}
 			p.PURL = purl.For(*p, inv.OS)
+			finals[k] = p.PURL
 		}
 	}
+	if len(finals) == 0 {
+		return
+	}
+	for i := range inv.Packages {
+		p := &inv.Packages[i]
+		changed := false
+		for j, d := range p.DependsOn {
+			if f, ok := finals[purlKey{packagePath(p), d}]; ok && f != d {
+				p.DependsOn[j], changed = f, true
+			}
+		}
+		if changed {
+			p.DependsOn = DependsOn(p.DependsOn)
+		}
+	}
+}
+
+// purlKey names a package by its file and a purl.
+type purlKey struct{ path, purl string }
+
+// ProvisionalPURL is the purl an OS package extractor names a package of
+// its file by in DependsOn: the package's purl without the release, which
+// Finalize replaces with the final one.
+func ProvisionalPURL(p *model.Package) string {
+	return purl.For(model.Package{Name: p.Name, Version: p.Version, Type: p.Type, Arch: p.Arch, Source: p.Source}, nil)
+}
+
+// packagePath is the file a package was found in ("" if none).
+func packagePath(p *model.Package) string {
+	if len(p.Locations) == 0 {
+		return ""
+	}
+	return p.Locations[0].Path
 }

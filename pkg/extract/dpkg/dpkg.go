@@ -30,7 +30,7 @@ func New() *Extractor { return &Extractor{} }
 func (*Extractor) Name() string { return Name }
 
 // Version implements extract.Extractor.
-func (*Extractor) Version() int { return 1 }
+func (*Extractor) Version() int { return 2 }
 
 // StatusDir is the distroless per-package status directory.
 const StatusDir = "var/lib/dpkg/status.d/"
@@ -74,9 +74,14 @@ func Parse(ctx context.Context, r io.Reader) ([]model.Package, error) {
 		last  string
 		lines int
 	)
+	var rels []relations // per package of out
 	flush := func() {
 		if p, ok := fromParagraph(para); ok {
 			out = append(out, p)
+			rels = append(rels, relations{
+				depends:  para["Pre-Depends"] + "," + para["Depends"],
+				provides: para["Provides"],
+			})
 		}
 		clear(para)
 		last = ""
@@ -112,7 +117,94 @@ func Parse(ctx context.Context, r io.Reader) ([]model.Package, error) {
 		return nil, fmt.Errorf("line %d: %w", lines+1, err)
 	}
 	flush()
+	resolveDepends(out, rels)
 	return out, nil
+}
+
+// relations are the raw relationship fields of a package's paragraph.
+type relations struct {
+	depends  string // Pre-Depends and Depends, comma-separated
+	provides string
+}
+
+// resolveDepends sets each package's DependsOn from its Pre-Depends and
+// Depends: each item ("a (>= 1) | b, c:any") names the installed packages
+// of its first alternative that is installed or provided (Provides) by an
+// installed package. Version constraints are not checked: dpkg installed
+// the set consistent. Architecture qualifiers (":any", ":amd64") pick the
+// package of that architecture when several are installed.
+func resolveDepends(pkgs []model.Package, rels []relations) {
+	byName := map[string][]int{}
+	for i := range pkgs {
+		byName[pkgs[i].Name] = append(byName[pkgs[i].Name], i)
+	}
+	provided := map[string][]int{}
+	for i, r := range rels {
+		for _, item := range strings.Split(r.provides, ",") {
+			if name, _, _ := parseRelation(item); name != "" {
+				provided[name] = append(provided[name], i)
+			}
+		}
+	}
+	purlOf := make([]string, len(pkgs)) // computed once per package
+	for i, r := range rels {
+		var purls []string
+		for _, item := range strings.Split(r.depends, ",") {
+			for _, alt := range strings.Split(item, "|") {
+				name, arch, ok := parseRelation(alt)
+				if !ok {
+					continue
+				}
+				targets := pick(pkgs, byName[name], arch, pkgs[i].Arch)
+				if len(targets) == 0 {
+					targets = provided[name]
+				}
+				for _, j := range targets {
+					if j == i {
+						continue
+					}
+					if purlOf[j] == "" {
+						purlOf[j] = extract.ProvisionalPURL(&pkgs[j])
+					}
+					purls = append(purls, purlOf[j])
+				}
+				if len(targets) > 0 {
+					break
+				}
+			}
+		}
+		pkgs[i].DependsOn = extract.DependsOn(purls)
+	}
+}
+
+// parseRelation reads "name[:arch] [(op version)] [[archs]]" and returns
+// the name and the architecture qualifier.
+func parseRelation(s string) (name, arch string, ok bool) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " (["); i >= 0 {
+		s = s[:i]
+	}
+	name, arch, _ = strings.Cut(s, ":")
+	return name, arch, name != ""
+}
+
+// pick returns the candidates to depend on: the one of the qualified
+// architecture, else of the depender's architecture or "all", else all of
+// them.
+func pick(pkgs []model.Package, cands []int, arch, own string) []int {
+	if len(cands) <= 1 {
+		return cands
+	}
+	want := arch
+	if want == "" || want == "any" || want == "native" {
+		want = own
+	}
+	for _, j := range cands {
+		if pkgs[j].Arch == want || pkgs[j].Arch == "all" {
+			return []int{j}
+		}
+	}
+	return cands
 }
 
 func truncate(s string) string {

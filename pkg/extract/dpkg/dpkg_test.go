@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
+	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/dpkg"
 	"github.com/drydockhq/drydock/pkg/model"
 )
@@ -91,16 +93,23 @@ func TestRequired(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(status))
 	f.Add([]byte("Package: a\nVersion: 1\nSource: b (\n"))
+	f.Add([]byte("Package: a\nVersion: 1\nDepends: b | c:any (>= 1), d\n\nPackage: c\nVersion: 2\nProvides: d\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pkgs, err := dpkg.Parse(context.Background(), bytes.NewReader(data))
 		if err != nil {
 			return
+		}
+		for i := range pkgs {
+			pkgs[i].Locations = []model.Location{{Path: "var/lib/dpkg/status"}}
 		}
 		for _, p := range pkgs {
 			if p.Name == "" || p.Version == "" || p.Source == nil {
 				t.Fatalf("incomplete package %+v", p)
 			}
 		}
+		inv := model.Inventory{Packages: pkgs}
+		extract.Finalize(&inv)
+		extracttest.CheckDependsOn(t, "status", inv.Packages)
 	})
 }
 
@@ -116,5 +125,56 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := dpkg.Parse(context.Background(), bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDependsOn resolves Depends and Pre-Depends on real paragraphs of a
+// debootstrap'd bookworm (testdata/status-bookworm-excerpt, 17 of its 88
+// packages): alternatives and virtual packages through Provides (awk is
+// mawk), packages not in the file left out; after extract.Finalize the
+// edges are the final purls, with the distro qualifier.
+func TestDependsOn(t *testing.T) {
+	f, err := os.Open("testdata/status-bookworm-excerpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pkgs, err := dpkg.Parse(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range pkgs {
+		pkgs[i].Locations = []model.Location{{Path: "var/lib/dpkg/status"}}
+	}
+	inv := model.Inventory{OS: &model.OSRelease{ID: "debian", VersionID: "12"}, Packages: pkgs}
+	extract.Finalize(&inv)
+	name := map[string]string{}
+	for _, p := range inv.Packages {
+		name[p.PURL] = p.Name
+	}
+	got := map[string][]string{}
+	for _, p := range inv.Packages {
+		for _, d := range p.DependsOn {
+			if name[d] == "" {
+				t.Errorf("%s: DependsOn %q is not a final purl of the file", p.Name, d)
+			}
+			got[p.Name] = append(got[p.Name], name[d])
+		}
+	}
+	libc := []string{"libc6"}
+	want := map[string][]string{
+		"base-files":  {"mawk"}, // Pre-Depends: awk, which mawk provides
+		"base-passwd": {"libc6", "libselinux1"},
+		"bash":        {"base-files", "debianutils", "libc6", "libtinfo6"},
+		"debianutils": libc,
+		"dpkg":        {"libbz2-1.0", "libc6", "liblzma5", "libmd0", "libselinux1", "libzstd1", "zlib1g"},
+		"libbz2-1.0":  libc, "liblzma5": libc, "libmd0": libc, "libpcre2-8-0": libc,
+		"libtinfo6": libc, "libzstd1": libc, "mawk": libc, "zlib1g": libc,
+		"libc6":       {"libgcc-s1"},
+		"libgcc-s1":   {"gcc-12-base", "libc6"},
+		"libselinux1": {"libc6", "libpcre2-8-0"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dependencies (-want +got):\n%s", diff)
 	}
 }
