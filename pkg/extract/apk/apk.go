@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/model"
@@ -31,7 +32,7 @@ func New() *Extractor { return &Extractor{} }
 func (*Extractor) Name() string { return Name }
 
 // Version implements extract.Extractor.
-func (*Extractor) Version() int { return 1 }
+func (*Extractor) Version() int { return 2 }
 
 // Required implements extract.Extractor.
 func (*Extractor) Required(p string, _ fs.FileInfo) bool { return p == DBPath }
@@ -49,7 +50,8 @@ func (*Extractor) Extract(ctx context.Context, in *extract.Input) (*extract.Resu
 }
 
 // Parse reads the apk installed database: blank-line separated records of
-// "X:value" lines (P name, V version, A arch, o origin, L license).
+// "X:value" lines (P name, V version, A arch, o origin, L license, D
+// dependencies, p provides).
 func Parse(ctx context.Context, r io.Reader) ([]model.Package, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -57,6 +59,9 @@ func Parse(ctx context.Context, r io.Reader) ([]model.Package, error) {
 		out   []model.Package
 		cur   model.Package
 		lines int
+		// D: and p: of each package of out, and of the current record.
+		deps, provides       []string
+		curDeps, curProvides string
 	)
 	flush := func() {
 		if cur.Name != "" && cur.Version != "" {
@@ -67,8 +72,9 @@ func Parse(ctx context.Context, r io.Reader) ([]model.Package, error) {
 			}
 			cur.Source = &model.SourcePackage{Name: origin, Version: cur.Version}
 			out = append(out, cur)
+			deps, provides = append(deps, curDeps), append(provides, curProvides)
 		}
-		cur = model.Package{}
+		cur, curDeps, curProvides = model.Package{}, "", ""
 	}
 	for sc.Scan() {
 		lines++
@@ -99,11 +105,65 @@ func Parse(ctx context.Context, r io.Reader) ([]model.Package, error) {
 			if v != "" {
 				cur.Licenses = []string{v}
 			}
+		case 'D':
+			curDeps = v
+		case 'p':
+			curProvides = v
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("line %d: %w", lines+1, err)
 	}
 	flush()
+	resolveDepends(out, deps, provides)
 	return out, nil
+}
+
+// resolveDepends sets each package's DependsOn from its "D:" line: each
+// token names a package ("musl", "musl>=1.1") or something a package
+// provides on its "p:" line ("so:libc.musl-x86_64.so.1", "cmd:sh",
+// "/bin/sh"). Conflicts ("!name") and names nothing installed provides are
+// left out; version constraints are not checked (apk installed a
+// consistent set).
+func resolveDepends(pkgs []model.Package, deps, provides []string) {
+	byName := map[string]int{}
+	for i := range pkgs {
+		byName[pkgs[i].Name] = i
+	}
+	for i, p := range provides {
+		for _, tok := range strings.Fields(p) {
+			if name := depName(tok); name != "" {
+				if _, taken := byName[name]; !taken {
+					byName[name] = i
+				}
+			}
+		}
+	}
+	purlOf := make([]string, len(pkgs)) // computed once per package
+	for i, d := range deps {
+		var purls []string
+		for _, tok := range strings.Fields(d) {
+			if strings.HasPrefix(tok, "!") {
+				continue
+			}
+			j, ok := byName[depName(tok)]
+			if !ok || j == i {
+				continue
+			}
+			if purlOf[j] == "" {
+				purlOf[j] = extract.ProvisionalPURL(&pkgs[j])
+			}
+			purls = append(purls, purlOf[j])
+		}
+		pkgs[i].DependsOn = extract.DependsOn(purls)
+	}
+}
+
+// depName strips a version constraint ("musl>=1.1", "so:libz.so.1=1.2.11")
+// from a dependency or provides token.
+func depName(tok string) string {
+	if i := strings.IndexAny(tok, "<>=~"); i >= 0 {
+		tok = tok[:i]
+	}
+	return tok
 }

@@ -8,11 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/drydockhq/drydock/internal/extracttest"
+	"github.com/drydockhq/drydock/pkg/extract"
 	"github.com/drydockhq/drydock/pkg/extract/apk"
 	"github.com/drydockhq/drydock/pkg/model"
 )
@@ -109,8 +112,56 @@ func TestRealDB(t *testing.T) {
 	}
 }
 
+// TestRealDependsOn resolves the "D:" lines apk wrote in alpine:3.10 by
+// name and through "p:" provides (so: libraries, /bin/sh from busybox);
+// after extract.Finalize the edges are the final purls.
+func TestRealDependsOn(t *testing.T) {
+	pkgs, err := apk.Parse(context.Background(), bytes.NewReader(realDB(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range pkgs {
+		pkgs[i].Locations = []model.Location{{Path: apk.DBPath}}
+	}
+	inv := model.Inventory{OS: &model.OSRelease{ID: "alpine", VersionID: "3.10.9"}, Packages: pkgs}
+	extract.Finalize(&inv)
+	extracttest.CheckDependsOn(t, apk.DBPath, inv.Packages)
+	name := map[string]string{}
+	for _, p := range inv.Packages {
+		name[p.PURL] = p.Name
+	}
+	got := map[string][]string{}
+	for _, p := range inv.Packages {
+		for _, d := range p.DependsOn {
+			got[p.Name] = append(got[p.Name], name[d])
+		}
+	}
+	musl := []string{"musl"}
+	want := map[string][]string{
+		"busybox":           musl,
+		"alpine-baselayout": {"busybox", "musl"}, // D:/bin/sh, which busybox provides
+		"libcrypto1.1":      musl,
+		"libssl1.1":         {"libcrypto1.1", "musl"},
+		"libtls-standalone": {"ca-certificates-cacert", "libcrypto1.1", "libssl1.1", "musl"},
+		"ssl_client":        {"libtls-standalone", "musl"},
+		"zlib":              musl,
+		"apk-tools":         {"libcrypto1.1", "libssl1.1", "musl", "zlib"},
+		"scanelf":           musl,
+		"musl-utils":        {"musl", "scanelf"},
+		"libc-utils":        {"musl-utils"},
+	}
+	for n, deps := range got {
+		slices.Sort(deps)
+		got[n] = deps
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dependencies (-want +got):\n%s", diff)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(db))
+	f.Add([]byte("P:a\nV:1\nD:so:x.so.1 !c b>=2\n\nP:b\nV:2\np:so:x.so.1=1 cmd:b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pkgs, err := apk.Parse(context.Background(), bytes.NewReader(data))
 		if err != nil {
@@ -121,6 +172,12 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("incomplete package %+v", p)
 			}
 		}
+		for i := range pkgs {
+			pkgs[i].Locations = []model.Location{{Path: apk.DBPath}}
+		}
+		inv := model.Inventory{Packages: pkgs}
+		extract.Finalize(&inv)
+		extracttest.CheckDependsOn(t, apk.DBPath, inv.Packages)
 	})
 }
 
