@@ -30,6 +30,8 @@ const (
 	tagLicense   = 1014
 	tagArch      = 1022
 	tagSourceRPM = 1044
+	tagProvides  = 1047 // PROVIDENAME
+	tagRequires  = 1049 // REQUIRENAME
 
 	typeInt32       = 4
 	typeString      = 6
@@ -43,7 +45,14 @@ type header struct {
 	epoch                  uint32
 	arch, sourceRPM        string
 	license                string
+	// provides and requires are the capability names (PROVIDENAME,
+	// REQUIRENAME) without their versions.
+	provides, requires []string
 }
+
+// maxCapabilities bounds the provides or requires read from one header
+// (glibc provides a few hundred).
+const maxCapabilities = 1 << 14
 
 // parseHeader reads the tags it needs from a header blob. It checks the
 // blob's framing as rpm does and bounds-checks every entry it reads, but does
@@ -101,6 +110,16 @@ func parseHeader(b []byte) (*header, error) {
 	if h.name == "" {
 		return nil, errors.New("header has an empty name")
 	}
+	// Provides and requires only make the dependency graph: a bad entry
+	// costs the package its edges, not the package.
+	for i := 0; i < int(il); i++ {
+		switch binary.BigEndian.Uint32(index[16*i:]) {
+		case tagProvides:
+			h.provides, _ = e.strs(i)
+		case tagRequires:
+			h.requires, _ = e.strs(i)
+		}
+	}
 	// rpm's query format prints a missing tag as "(none)"; some tools have
 	// written that text into headers.
 	if h.sourceRPM == "(none)" {
@@ -141,6 +160,29 @@ func (e entries) str(i int) (string, error) {
 		return "", errNoNUL
 	}
 	return string(e.data[off : off+uint32(n)]), nil
+}
+
+// strs returns the strings of the STRING_ARRAY entry i (at most
+// maxCapabilities).
+func (e entries) strs(i int) ([]string, error) {
+	typ, off, count := e.entry(i)
+	if typ != typeStringArray {
+		return nil, fmt.Errorf("type %d, want a string array", typ)
+	}
+	if count > maxCapabilities || off > uint32(len(e.data)) {
+		return nil, fmt.Errorf("offset %d, count %d out of range", off, count)
+	}
+	out := make([]string, 0, count)
+	rest := e.data[off:]
+	for range count {
+		n := bytes.IndexByte(rest, 0)
+		if n < 0 {
+			return nil, errNoNUL
+		}
+		out = append(out, string(rest[:n]))
+		rest = rest[n+1:]
+	}
+	return out, nil
 }
 
 // int32 returns the first value of the INT32 entry i.

@@ -19,7 +19,9 @@ import (
 )
 
 // TestOracle compares the extractor with github.com/knqyf263/go-rpmdb, the
-// parser most scanners use, on the fixtures and, when DRYDOCK_RPMDB_CORPUS
+// parser most scanners use — packages, and the dependency graph from
+// go-rpmdb's provides and requires under the extractor's resolution — on
+// the fixtures and, when DRYDOCK_RPMDB_CORPUS
 // names a directory, on every rpm database below it. go-rpmdb's own test
 // data holds real databases of CentOS 5-8, UBI 8 on s390x (big-endian bdb),
 // Fedora 35, CBL-Mariner and SLE 15 (ndb):
@@ -43,7 +45,11 @@ func TestOracle(t *testing.T) {
 			if d := cmp.Diff(want, res.Packages); d != "" {
 				t.Errorf("extractor and go-rpmdb differ (-go-rpmdb +extractor):\n%s", d)
 			}
-			t.Logf("%d packages", len(res.Packages))
+			edges := 0
+			for _, p := range res.Packages {
+				edges += len(p.DependsOn)
+			}
+			t.Logf("%d packages, %d dependency edges", len(res.Packages), edges)
 		})
 	}
 }
@@ -118,11 +124,15 @@ func oracle(t *testing.T, file string) []model.Package {
 	if err != nil {
 		t.Fatalf("go-rpmdb: %v", err)
 	}
-	var out []model.Package
+	var (
+		out  []model.Package
+		keep []rpm.Capabilities
+	)
 	for _, p := range infos {
 		if p.Name == "gpg-pubkey" {
 			continue
 		}
+		keep = append(keep, rpm.Capabilities{Provides: p.Provides, Requires: p.Requires})
 		evr := p.Version + "-" + p.Release
 		if p.EpochNum() != 0 {
 			evr = strconv.Itoa(p.EpochNum()) + ":" + evr
@@ -146,8 +156,13 @@ func oracle(t *testing.T, file string) []model.Package {
 		}
 		out = append(out, pkg)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
+	// go-rpmdb's provides and requires, resolved by the extractor's rule.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		a, b := &out[order[x]], &out[order[y]]
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
@@ -156,5 +171,10 @@ func oracle(t *testing.T, file string) []model.Package {
 		}
 		return a.Arch < b.Arch
 	})
-	return out
+	sorted, sortedCaps := make([]model.Package, len(out)), make([]rpm.Capabilities, len(out))
+	for k, i := range order {
+		sorted[k], sortedCaps[k] = out[i], keep[i]
+	}
+	rpm.ResolveRequires(sorted, sortedCaps)
+	return sorted
 }

@@ -37,7 +37,7 @@ func New() *Extractor { return &Extractor{} }
 func (*Extractor) Name() string { return Name }
 
 // Version implements extract.Extractor.
-func (*Extractor) Version() int { return 1 }
+func (*Extractor) Version() int { return 2 }
 
 // Required implements extract.Extractor: the package database of each
 // backend, in the classic and the newer (Fedora 36+, SUSE) directory.
@@ -61,7 +61,10 @@ func (*Extractor) Extract(ctx context.Context, in *extract.Input) (res *extract.
 			res, err = nil, fmt.Errorf("reading rpmdb %s: panic: %v", in.Path, r)
 		}
 	}()
-	var pkgs []model.Package
+	var (
+		pkgs []model.Package
+		caps []Capabilities // per package of pkgs
+	)
 	add := func(blob []byte) error {
 		h, err := parseHeader(blob)
 		if err != nil {
@@ -69,6 +72,7 @@ func (*Extractor) Extract(ctx context.Context, in *extract.Input) (res *extract.
 		}
 		if h.name != "gpg-pubkey" { // imported signing keys, not packages
 			pkgs = append(pkgs, h.toPackage(in.Path))
+			caps = append(caps, Capabilities{Provides: h.provides, Requires: h.requires})
 		}
 		return nil
 	}
@@ -87,17 +91,78 @@ func (*Extractor) Extract(ctx context.Context, in *extract.Input) (res *extract.
 	if err != nil {
 		return nil, fmt.Errorf("reading rpmdb %s: %w", in.Path, err)
 	}
-	sort.Slice(pkgs, func(i, j int) bool {
-		a, b := &pkgs[i], &pkgs[j]
-		if a.Name != b.Name {
-			return a.Name < b.Name
+	// Sorted first, so that a capability several packages provide
+	// resolves to the same one (the first in this order) whatever the
+	// database's order.
+	order := make([]int, len(pkgs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool { return lessPackage(&pkgs[order[x]], &pkgs[order[y]]) })
+	sorted, sortedCaps := make([]model.Package, len(pkgs)), make([]Capabilities, len(pkgs))
+	for k, i := range order {
+		sorted[k], sortedCaps[k] = pkgs[i], caps[i]
+	}
+	ResolveRequires(sorted, sortedCaps)
+	return &extract.Result{Packages: sorted}, nil
+}
+
+// lessPackage orders packages by name, version and architecture.
+func lessPackage(a, b *model.Package) bool {
+	if a.Name != b.Name {
+		return a.Name < b.Name
+	}
+	if a.Version != b.Version {
+		return a.Version < b.Version
+	}
+	return a.Arch < b.Arch
+}
+
+// Capabilities are a package's PROVIDENAME and REQUIRENAME.
+type Capabilities struct {
+	Provides, Requires []string
+}
+
+// ResolveRequires sets each package's DependsOn to the installed packages
+// that provide what it requires (a package provides its own name).
+// rpmlib() requirements, which rpm itself satisfies, and requirements on
+// files that no package lists in its provides are left out: the file
+// lists are not read. Versions are not checked: rpm installed a
+// consistent set.
+//
+// Where several packages provide a capability, the first of pkgs wins.
+func ResolveRequires(pkgs []model.Package, caps []Capabilities) {
+	provider := map[string]int{}
+	for i := range pkgs {
+		if _, taken := provider[pkgs[i].Name]; !taken {
+			provider[pkgs[i].Name] = i
 		}
-		if a.Version != b.Version {
-			return a.Version < b.Version
+	}
+	for i, c := range caps {
+		for _, p := range c.Provides {
+			if _, taken := provider[p]; !taken {
+				provider[p] = i
+			}
 		}
-		return a.Arch < b.Arch
-	})
-	return &extract.Result{Packages: pkgs}, nil
+	}
+	purlOf := make([]string, len(pkgs)) // computed once per package
+	for i, c := range caps {
+		var purls []string
+		for _, r := range c.Requires {
+			if strings.HasPrefix(r, "rpmlib(") {
+				continue
+			}
+			j, ok := provider[r]
+			if !ok || j == i {
+				continue
+			}
+			if purlOf[j] == "" {
+				purlOf[j] = extract.ProvisionalPURL(&pkgs[j])
+			}
+			purls = append(purls, purlOf[j])
+		}
+		pkgs[i].DependsOn = extract.DependsOn(purls)
+	}
 }
 
 func (h *header) toPackage(file string) model.Package {

@@ -289,3 +289,40 @@ func BenchmarkExtract(b *testing.B) {
 		})
 	}
 }
+
+// TestResolveRequires: requirements resolve to the package of that name or
+// the first that provides the capability; rpmlib() and unprovided files
+// are left out. (TestOracle with DRYDOCK_RPMDB_CORPUS checks the provides
+// and requires read from 16 real databases against go-rpmdb's: about
+// 14,000 edges.)
+func TestResolveRequires(t *testing.T) {
+	pkg := func(name string) model.Package {
+		return model.Package{Name: name, Version: "1-1.el9", Type: model.TypeRPM, Arch: "x86_64"}
+	}
+	pkgs := []model.Package{pkg("bash"), pkg("glibc"), pkg("ncurses-libs"), pkg("other-libc")}
+	caps := []rpm.Capabilities{
+		{Provides: []string{"bash", "/bin/sh", "config(bash)"},
+			Requires: []string{"/bin/sh", "filesystem", "libc.so.6()(64bit)", "libtinfo.so.6()(64bit)", "rpmlib(BuiltinLuaScripts)", "/usr/bin/missing"}},
+		{Provides: []string{"libc.so.6()(64bit)"}, Requires: []string{"glibc-common"}},
+		{Provides: []string{"libtinfo.so.6()(64bit)"}, Requires: []string{"libc.so.6()(64bit)"}},
+		{Provides: []string{"libc.so.6()(64bit)"}}, // a second provider: glibc came first
+	}
+	rpm.ResolveRequires(pkgs, caps)
+	got := map[string][]string{}
+	name := map[string]string{}
+	for i := range pkgs {
+		name[extract.ProvisionalPURL(&pkgs[i])] = pkgs[i].Name
+	}
+	for _, p := range pkgs {
+		for _, d := range p.DependsOn {
+			got[p.Name] = append(got[p.Name], name[d])
+		}
+	}
+	want := map[string][]string{
+		"bash":         {"glibc", "ncurses-libs"},
+		"ncurses-libs": {"glibc"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
