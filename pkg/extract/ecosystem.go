@@ -86,3 +86,24 @@ func packagePath(p *model.Package) string {
 	}
 	return p.Locations[0].Path
 }
+
+// LinkPackages sets each package's DependsOn from the packages of the
+// same file it requires: targets[i] are indices into pkgs (i itself and
+// repeats are ignored), named by their ProvisionalPURL. OS package
+// extractors use it once they have resolved names and provides.
+func LinkPackages(pkgs []model.Package, targets [][]int) {
+	purlOf := make([]string, len(pkgs)) // computed once per package
+	for i, ts := range targets {
+		var purls []string
+		for _, j := range ts {
+			if j == i || j < 0 || j >= len(pkgs) {
+				continue
+			}
+			if purlOf[j] == "" {
+				purlOf[j] = ProvisionalPURL(&pkgs[j])
+			}
+			purls = append(purls, purlOf[j])
+		}
+		pkgs[i].DependsOn = DependsOn(purls)
+	}
+}

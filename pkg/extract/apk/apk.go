@@ -139,24 +139,15 @@ func resolveDepends(pkgs []model.Package, deps, provides []string) {
 			}
 		}
 	}
-	purlOf := make([]string, len(pkgs)) // computed once per package
+	targets := make([][]int, len(pkgs))
 	for i, d := range deps {
-		var purls []string
 		for _, tok := range strings.Fields(d) {
-			if strings.HasPrefix(tok, "!") {
-				continue
+			if j, ok := byName[depName(tok)]; ok && !strings.HasPrefix(tok, "!") {
+				targets[i] = append(targets[i], j)
 			}
-			j, ok := byName[depName(tok)]
-			if !ok || j == i {
-				continue
-			}
-			if purlOf[j] == "" {
-				purlOf[j] = extract.ProvisionalPURL(&pkgs[j])
-			}
-			purls = append(purls, purlOf[j])
 		}
-		pkgs[i].DependsOn = extract.DependsOn(purls)
 	}
+	extract.LinkPackages(pkgs, targets)
 }
 
 // depName strips a version constraint ("musl>=1.1", "so:libz.so.1=1.2.11")

@@ -146,35 +146,26 @@ func resolveDepends(pkgs []model.Package, rels []relations) {
 			}
 		}
 	}
-	purlOf := make([]string, len(pkgs)) // computed once per package
+	targets := make([][]int, len(pkgs))
 	for i, r := range rels {
-		var purls []string
 		for _, item := range strings.Split(r.depends, ",") {
 			for _, alt := range strings.Split(item, "|") {
 				name, arch, ok := parseRelation(alt)
 				if !ok {
 					continue
 				}
-				targets := pick(pkgs, byName[name], arch, pkgs[i].Arch)
-				if len(targets) == 0 {
-					targets = provided[name]
+				found := pick(pkgs, byName[name], arch, pkgs[i].Arch)
+				if len(found) == 0 {
+					found = provided[name]
 				}
-				for _, j := range targets {
-					if j == i {
-						continue
-					}
-					if purlOf[j] == "" {
-						purlOf[j] = extract.ProvisionalPURL(&pkgs[j])
-					}
-					purls = append(purls, purlOf[j])
-				}
-				if len(targets) > 0 {
+				if len(found) > 0 {
+					targets[i] = append(targets[i], found...)
 					break
 				}
 			}
 		}
-		pkgs[i].DependsOn = extract.DependsOn(purls)
 	}
+	extract.LinkPackages(pkgs, targets)
 }
 
 // parseRelation reads "name[:arch] [(op version)] [[archs]]" and returns

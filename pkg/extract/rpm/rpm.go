@@ -145,24 +145,15 @@ func ResolveRequires(pkgs []model.Package, caps []Capabilities) {
 			}
 		}
 	}
-	purlOf := make([]string, len(pkgs)) // computed once per package
+	targets := make([][]int, len(pkgs))
 	for i, c := range caps {
-		var purls []string
 		for _, r := range c.Requires {
-			if strings.HasPrefix(r, "rpmlib(") {
-				continue
+			if j, ok := provider[r]; ok && !strings.HasPrefix(r, "rpmlib(") {
+				targets[i] = append(targets[i], j)
 			}
-			j, ok := provider[r]
-			if !ok || j == i {
-				continue
-			}
-			if purlOf[j] == "" {
-				purlOf[j] = extract.ProvisionalPURL(&pkgs[j])
-			}
-			purls = append(purls, purlOf[j])
 		}
-		pkgs[i].DependsOn = extract.DependsOn(purls)
 	}
+	extract.LinkPackages(pkgs, targets)
 }
 
 func (h *header) toPackage(file string) model.Package {
