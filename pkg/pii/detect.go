@@ -381,18 +381,23 @@ func cardGroups(g []int) bool {
 
 // cardSample keeps the first and last four digits as written:
 // "4111 **** **** 1111".
-func cardSample(text []byte) string {
+func cardSample(text []byte) string { return maskMiddle(text, isDigit, 4, 4) }
+
+// maskMiddle copies text with every character that counts (isChar)
+// replaced by '*', except the first head and the last tail of them;
+// separators stay as written.
+func maskMiddle(text []byte, isChar func(byte) bool, head, tail int) string {
 	total := 0
 	for _, ch := range text {
-		if isDigit(ch) {
+		if isChar(ch) {
 			total++
 		}
 	}
 	out := []byte(string(text))
 	n := 0
 	for i, ch := range out {
-		if isDigit(ch) {
-			if n >= 4 && n < total-4 {
+		if isChar(ch) {
+			if n >= head && n < total-tail {
 				out[i] = '*'
 			}
 			n++
@@ -516,19 +521,7 @@ func isIBANChar(c byte) bool { return isDigit(c) || isUpper(c) }
 
 // ibanSample keeps the country, check digits and last two characters as
 // written: "GB82 **** **** **** **** 32".
-func ibanSample(text []byte, n int) string {
-	out := []byte(string(text))
-	k := 0
-	for i, ch := range out {
-		if isIBANChar(ch) {
-			if k >= 4 && k < n-2 {
-				out[i] = '*'
-			}
-			k++
-		}
-	}
-	return string(out)
-}
+func ibanSample(text []byte) string { return maskMiddle(text, isIBANChar, 4, 2) }
 
 // tryIBAN reads an IBAN at i, contiguous or in groups of four separated by
 // single spaces, of its country's length; ok is false when there is none.
@@ -560,7 +553,7 @@ func tryIBAN(data []byte, i int, c *counts) (int, bool) {
 		return 0, false
 	}
 	text := data[i:j]
-	c.iban.add(s[:n], func() string { return ibanSample(text, n) })
+	c.iban.add(s[:n], func() string { return ibanSample(text) })
 	return j, true
 }
 
