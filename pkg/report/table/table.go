@@ -174,18 +174,30 @@ func summary(noun string, sevs []model.Severity, suppressed int) string {
 	return out
 }
 
-func (e Encoder) vulns(w io.Writer, r *model.Report) {
-	var sevs []model.Severity
-	for _, v := range r.Vulnerabilities {
-		if v.Suppressed == nil {
-			sevs = append(sevs, v.Severity)
+// unsuppressed returns the findings no suppression applies to, and their
+// severities, for the summary lines.
+func unsuppressed[T any](items []T, of func(*T) (*model.Suppressed, model.Severity)) ([]T, []model.Severity) {
+	var (
+		shown []T
+		sevs  []model.Severity
+	)
+	for i := range items {
+		if sup, sev := of(&items[i]); sup == nil {
+			shown = append(shown, items[i])
+			sevs = append(sevs, sev)
 		}
 	}
-	fmt.Fprintf(w, "\n%s\n", summary("vulnerabilities", sevs, len(r.Vulnerabilities)-len(sevs)))
-	if len(sevs) == 0 {
+	return shown, sevs
+}
+
+func (e Encoder) vulns(w io.Writer, r *model.Report) {
+	vs, sevs := unsuppressed(r.Vulnerabilities, func(v *model.Vulnerability) (*model.Suppressed, model.Severity) {
+		return v.Suppressed, v.Severity
+	})
+	fmt.Fprintf(w, "\n%s\n", summary("vulnerabilities", sevs, len(r.Vulnerabilities)-len(vs)))
+	if len(vs) == 0 {
 		return
 	}
-	vs := slices.Clone(r.Vulnerabilities)
 	slices.SortStableFunc(vs, func(a, b model.Vulnerability) int {
 		return cmp.Or(
 			b.Severity.Rank()-a.Severity.Rank(),
@@ -196,9 +208,6 @@ func (e Encoder) vulns(w io.Writer, r *model.Report) {
 	var g grid
 	g.add("PACKAGE", "INSTALLED", "VULNERABILITY", "SEVERITY", "FIXED IN", "LAYER")
 	for _, v := range vs {
-		if v.Suppressed != nil {
-			continue
-		}
 		fixed := cmp.Or(v.FixedVersion, "(no fix)")
 		g.addCells(cell{text: v.Package.Name}, cell{text: v.Package.Version}, cell{text: v.ID},
 			e.severity(v.Severity), cell{text: fixed}, cell{text: layerOf(v.Package)})
@@ -223,14 +232,9 @@ func where(m model.Misconfiguration) string {
 }
 
 func (e Encoder) misconfigs(w io.Writer, ms []model.Misconfiguration) {
-	var shown []model.Misconfiguration
-	var sevs []model.Severity
-	for _, m := range ms {
-		if m.Suppressed == nil {
-			shown = append(shown, m)
-			sevs = append(sevs, m.Severity)
-		}
-	}
+	shown, sevs := unsuppressed(ms, func(m *model.Misconfiguration) (*model.Suppressed, model.Severity) {
+		return m.Suppressed, m.Severity
+	})
 	fmt.Fprintf(w, "\nMisconfigurations: %s\n", summary("found", sevs, len(ms)-len(shown)))
 	if len(shown) == 0 {
 		return
@@ -259,14 +263,9 @@ func (e Encoder) misconfigs(w io.Writer, ms []model.Misconfiguration) {
 }
 
 func (e Encoder) secrets(w io.Writer, ss []model.Secret) {
-	var shown []model.Secret
-	var sevs []model.Severity
-	for _, s := range ss {
-		if s.Suppressed == nil {
-			shown = append(shown, s)
-			sevs = append(sevs, s.Severity)
-		}
-	}
+	shown, sevs := unsuppressed(ss, func(s *model.Secret) (*model.Suppressed, model.Severity) {
+		return s.Suppressed, s.Severity
+	})
 	fmt.Fprintf(w, "\nSecrets: %s\n", summary("found", sevs, len(ss)-len(shown)))
 	if len(shown) == 0 {
 		return
